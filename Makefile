@@ -1,0 +1,68 @@
+# coproduce: the two commands a new user needs are `make run` and `make test`.
+# `make help` lists every target.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CONSTRAINTS := requirements/constraints.txt
+PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c $(CONSTRAINTS)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help run test install-web install-dev system-deps lint typecheck \
+        test-sqlite test-postgres test-fast lock update-frontend clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "coproduce needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.web-installed: $(BIN)/python pyproject.toml $(CONSTRAINTS)
+	$(PIP) -e '.[web]'
+	@touch $@
+
+$(VENV)/.dev-installed: $(BIN)/python pyproject.toml $(CONSTRAINTS)
+	$(PIP) -e '.[web,dev]'
+	@touch $@ $(VENV)/.web-installed
+
+install-web: $(VENV)/.web-installed ## create .venv and install the app
+install-dev: $(VENV)/.dev-installed ## create .venv and install the app and its test tools
+
+run: install-web ## install, migrate SQLite, load the demo project and serve on http://127.0.0.1:8000
+	$(BIN)/coproduce migrate
+	$(BIN)/coproduce demo --host $(HOST) --port $(PORT)
+	$(BIN)/coproduce serve --host $(HOST) --port $(PORT)
+
+system-deps: ## install Debian's chromium and postgresql if missing (needs root or sudo)
+	@scripts/system-deps.sh
+
+lint: install-dev ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-dev ## mypy (strict on the core)
+	$(BIN)/mypy
+
+test-sqlite: install-dev ## every test, browser tests included, on SQLite
+	$(BIN)/pytest
+
+test-postgres: install-dev ## the database tests again, on a throwaway PostgreSQL cluster
+	scripts/with-postgres.sh $(BIN)/pytest -m "database and not browser"
+
+test: install-dev system-deps lint typecheck test-sqlite test-postgres ## everything CI runs
+	@echo "make test: all checks passed"
+
+test-fast: install-dev ## unit and database tests on SQLite, no browser
+	$(BIN)/pytest -m "not browser" -q
+
+lock: ## re-resolve requirements/constraints.txt from pyproject.toml
+	scripts/lock.sh
+
+update-frontend: ## re-vendor nhsuk-frontend and axe-core at the versions in frontend/
+	scripts/update-frontend.sh
+
+clean: ## remove the virtualenv and caches (keeps data/)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,99 @@
+"""The demo organisation, project and people that `make run` loads.
+
+Loading is idempotent: everything is looked up by a stable name first, so
+running it twice changes nothing but the facilitator's password, which is
+set afresh and printed each time (no fixed password is ever shipped).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from coproduce.web.accounts import actions as account_actions
+from coproduce.web.accounts.models import User
+from coproduce.web.projects import actions as project_actions
+from coproduce.web.projects.models import (
+    Organisation,
+    OrganisationKind,
+    Project,
+    ProjectMembership,
+    ProjectStatus,
+    Role,
+)
+
+ORGANISATION = "Demo Valley NHS Foundation Trust"
+FACILITATOR_EMAIL = "facilitator@demo.coproduce.invalid"
+PROJECT_TITLE = "Clearer outpatient letters"
+OTHER_MEMBERS = [
+    ("Priya Shah", "priya.shah@demo.coproduce.invalid", Role.PATIENT_PARTNER),
+    ("Tom Evans", "tom.evans@demo.coproduce.invalid", Role.CARER_PARTNER),
+    ("Dr Ade Okafor", "ade.okafor@demo.coproduce.invalid", Role.STAFF),
+    ("Sam Lee", "sam.lee@demo.coproduce.invalid", Role.OBSERVER),
+]
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    email: str
+    password: str
+    project: Project
+
+    def describe(self, *, base_url: str) -> str:
+        return (
+            f"Demo project “{self.project.title}” is ready.\n"
+            f"Sign in at {base_url}/accounts/sign-in/ with\n"
+            f"  email:    {self.email}\n"
+            f"  password: {self.password}\n"
+            "(A new password is set each time the demo is loaded.)"
+        )
+
+
+@transaction.atomic
+def load_demo() -> DemoResult:
+    password = secrets.token_urlsafe(12)
+    facilitator = User.objects.filter(email=FACILITATOR_EMAIL).first()
+    if facilitator is None:
+        facilitator = account_actions.create_user(
+            email=FACILITATOR_EMAIL,
+            name="Alex Morgan (demo facilitator)",
+            password=password,
+            is_staff=True,
+            by=None,
+        )
+    else:
+        account_actions.set_password(user=facilitator, password=password, by=None, reason="reset")
+
+    organisation = Organisation.objects.filter(name=ORGANISATION).first()
+    if organisation is None:
+        organisation = project_actions.create_organisation(
+            name=ORGANISATION, kind=OrganisationKind.TRUST, by=facilitator
+        )
+
+    project = Project.objects.filter(organisation=organisation, title=PROJECT_TITLE).first()
+    if project is None:
+        project = project_actions.create_project(
+            organisation=organisation,
+            title=PROJECT_TITLE,
+            service="Outpatient rheumatology",
+            description=(
+                "Patients, carers and clinic staff rewrite the letters sent after "
+                "outpatient appointments so that people understand what happens next."
+            ),
+            status=ProjectStatus.ACTIVE,
+            by=facilitator,
+        )
+
+    for name, email, role in OTHER_MEMBERS:
+        if ProjectMembership.objects.filter(project=project, user__email=email).exists():
+            continue
+        user = User.objects.filter(email=email).first() or account_actions.create_user(
+            email=email, name=name, password=None, by=facilitator
+        )
+        project_actions.add_organisation_member(
+            organisation=organisation, user=user, is_admin=False, by=facilitator
+        )
+        project_actions.add_member(project=project, user=user, role=role, by=facilitator)
+    return DemoResult(email=FACILITATOR_EMAIL, password=password, project=project)

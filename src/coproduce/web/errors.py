@@ -1,0 +1,20 @@
+"""Errors that actions raise when a request breaks a rule of the domain.
+
+Views show ``message`` to the person (it is written for them); the API returns
+it with status 400, or 403 for ``NotAllowed``.
+"""
+
+from __future__ import annotations
+
+
+class ActionError(Exception):
+    """The request is understood but breaks a rule; nothing was written."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotAllowed(ActionError):
+    """The actor may see the object but lacks the role this change needs."""

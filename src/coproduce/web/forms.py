@@ -1,0 +1,70 @@
+"""Form helpers that give Django forms the NHS.UK frontend's markup and error pattern."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from coproduce.web.errors import ActionError
+
+_WIDGET_CLASSES: dict[type[forms.Widget], str] = {
+    forms.Textarea: "nhsuk-textarea",
+    forms.Select: "nhsuk-select",
+    forms.RadioSelect: "nhsuk-radios__input",
+    forms.CheckboxInput: "nhsuk-checkboxes__input",
+    forms.PasswordInput: "nhsuk-input",
+    forms.EmailInput: "nhsuk-input",
+    forms.TextInput: "nhsuk-input",
+    forms.NumberInput: "nhsuk-input",
+}
+
+
+class NhsFormMixin:
+    """Adds NHS.UK classes, error states and ``aria-describedby`` to every widget."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"id_{name}-hint"
+            for widget_type, css in _WIDGET_CLASSES.items():
+                if isinstance(widget, widget_type):
+                    widget.attrs["class"] = " ".join(
+                        filter(None, [css, widget.attrs.get("class", "")])
+                    )
+                    break
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        errors: dict[str, Any] = self.errors  # type: ignore[attr-defined]
+        for name in errors:
+            if name not in self.fields:
+                continue
+            widget = self.fields[name].widget
+            described = [f"id_{name}-error"]
+            if self.fields[name].help_text:
+                described.insert(0, f"id_{name}-hint")
+            widget.attrs["aria-describedby"] = " ".join(described)
+            if isinstance(widget, forms.Textarea):
+                error_class = "nhsuk-textarea--error"
+            elif isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
+                error_class = "nhsuk-select--error"
+            elif isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
+                continue
+            else:
+                error_class = "nhsuk-input--error"
+            widget.attrs["class"] = widget.attrs.get("class", "") + " " + error_class
+
+    def add_action_error(self, error: ActionError) -> None:
+        """Show an action's refusal against its field, or above the form."""
+        field = error.field if error.field in self.fields else None
+        self.add_error(field, error.message)  # type: ignore[attr-defined]
+
+
+class NhsForm(NhsFormMixin, forms.Form):
+    pass

@@ -1,0 +1,18 @@
+from django.urls import include, path
+
+from coproduce.web import views
+from coproduce.web.api.api import api
+from coproduce.web.projects import views as project_views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("accounts/", include("coproduce.web.accounts.urls")),
+    path("projects/", include("coproduce.web.projects.urls")),
+    path("invitations/<str:token>/", project_views.invitation, name="invitation"),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "coproduce.web.views.forbidden"
+handler404 = "coproduce.web.views.not_found"
+handler500 = "coproduce.web.views.server_error"
