@@ -24,3 +24,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _fast_password_hashing(settings: Any) -> None:
     # PBKDF2 at full strength costs ~0.3 s a hash; tests need speed, not strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which database this run uses, so the CI log shows both runs."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    where = f"{db.get('HOST') or 'local'}:{db.get('PORT') or '-'}"
+    return f"coproduce database: {db['ENGINE'].rsplit('.', 1)[-1]} ({where})"

@@ -159,11 +159,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Serve straight from the package's static folders: no collectstatic step for
-# a local install. A production install may run collectstatic and turn it off.
+# a local install. A production install may run collectstatic into the data
+# directory and set COPRODUCE_STATIC_FROM_PACKAGE=false.
 WHITENOISE_USE_FINDERS = env_bool("COPRODUCE_STATIC_FROM_PACKAGE", True)
+STATIC_ROOT = None if WHITENOISE_USE_FINDERS else DATA_DIR / "static"
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Email: printed to the console unless an SMTP host is configured.

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import NinjaAPI, Router, Schema
+from ninja import NinjaAPI, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer, django_auth
@@ -169,7 +169,7 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
         status=payload.status,
         by=user,
     )
-    return 201, project
+    return Status(201, project)
 
 
 @router.get("/projects/{project_id}", response={200: ProjectOut, 404: Error})
@@ -223,7 +223,7 @@ def remove_member(request: HttpRequest, project_id: int, member_id: int) -> Any:
     project = selectors.project_for_user(pk=project_id, user=user)
     membership = selectors.membership_for_facilitator(project=project, pk=member_id)
     actions.remove_member(membership=membership, by=user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(
@@ -254,7 +254,7 @@ def create_invitation(request: HttpRequest, project_id: int, payload: Invitation
     )
     out = InvitationOut.from_orm(invitation)
     out.link = link_for(raw)
-    return 201, out
+    return Status(201, out)
 
 
 api.add_router("", router)
