@@ -57,7 +57,9 @@ def test_ruff_rejects_a_core_module_that_imports_django(tmp_path: Path) -> None:
     try:
         result = subprocess.run(
             [sys.executable, "-m", "ruff", "check", "--select", "TID251", str(core_file)],
-            capture_output=True, text=True, cwd=ROOT,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
         )
     finally:
         core_file.unlink()

@@ -14,7 +14,9 @@ from coproduce.web.projects.models import Organisation, Project, ProjectMembersh
 
 def test_help_lists_every_command() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "coproduce.cli", "--help"], capture_output=True, text=True,
+        [sys.executable, "-m", "coproduce.cli", "--help"],
+        capture_output=True,
+        text=True,
         check=True,
     )
     for command in ("serve", "demo", "createuser", "migrate"):
@@ -43,8 +45,7 @@ def test_demo_loads_once_however_often_it_runs(capsys: pytest.CaptureFixture[str
 def test_createuser_reads_the_password_from_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("a-long-enough-passphrase\n"))
     code = cli.main(
-        ["createuser", "--email", "Nia@Example.org", "--name", "Nia", "--staff",
-         "--password-stdin"]
+        ["createuser", "--email", "Nia@Example.org", "--name", "Nia", "--staff", "--password-stdin"]
     )
     assert code == 0
     user = User.objects.get(email="nia@example.org")

@@ -71,9 +71,7 @@ def test_profile_update_and_duplicate_email() -> None:
     client.login(username="a@example.org", password=PASSWORD)
     client.post(reverse("accounts:profile"), {"name": "Ada Lovelace", "email": "a@example.org"})
     assert User.objects.get(email="a@example.org").name == "Ada Lovelace"
-    response = client.post(
-        reverse("accounts:profile"), {"name": "Ada", "email": "b@example.org"}
-    )
+    response = client.post(reverse("accounts:profile"), {"name": "Ada", "email": "b@example.org"})
     assert "belongs to another account" in response.content.decode()
     assert User.objects.get(email="a@example.org").name == "Ada Lovelace"
 

@@ -78,12 +78,14 @@ def test_members_can_read_but_only_facilitators_can_invite_or_change_roles() -> 
 
     invite = client.post(
         f"/api/v1/projects/{project.pk}/invitations",
-        {"email": "x@example.org", "role": "staff"}, content_type="application/json",
+        {"email": "x@example.org", "role": "staff"},
+        content_type="application/json",
     )
     assert invite.status_code == 403
     promote = client.patch(
         f"/api/v1/projects/{project.pk}/members/{membership.pk}",
-        {"role": "facilitator"}, content_type="application/json",
+        {"role": "facilitator"},
+        content_type="application/json",
     )
     assert promote.status_code == 403
     assert ProjectMembership.objects.get(pk=membership.pk).role == Role.PATIENT_PARTNER
@@ -98,7 +100,8 @@ def test_facilitators_invite_and_manage_members_through_the_api() -> None:
 
     created = client.post(
         f"/api/v1/projects/{project.pk}/invitations",
-        {"email": "new@example.org", "role": "carer_partner"}, content_type="application/json",
+        {"email": "new@example.org", "role": "carer_partner"},
+        content_type="application/json",
     )
     assert created.status_code == 201
     assert created.json()["state"] == "pending"
@@ -106,7 +109,8 @@ def test_facilitators_invite_and_manage_members_through_the_api() -> None:
 
     changed = client.patch(
         f"/api/v1/projects/{project.pk}/members/{membership.pk}",
-        {"role": "observer"}, content_type="application/json",
+        {"role": "observer"},
+        content_type="application/json",
     )
     assert changed.json()["role"] == "observer"
     removed = client.delete(f"/api/v1/projects/{project.pk}/members/{membership.pk}")
@@ -146,7 +150,8 @@ def test_invalid_input_is_rejected_with_a_reason() -> None:
     project = make_project(fac)
     response = api_client(fac).post(
         f"/api/v1/projects/{project.pk}/invitations",
-        {"email": "x@example.org", "role": "overlord"}, content_type="application/json",
+        {"email": "x@example.org", "role": "overlord"},
+        content_type="application/json",
     )
     assert response.status_code == 422
     assert not Invitation.objects.exists()
@@ -160,7 +165,8 @@ def test_session_requests_to_the_api_need_a_csrf_token() -> None:
     assert client.get(f"/api/v1/projects/{project.pk}").status_code == 200
     response = client.post(
         f"/api/v1/projects/{project.pk}/invitations",
-        {"email": "x@example.org", "role": "staff"}, content_type="application/json",
+        {"email": "x@example.org", "role": "staff"},
+        content_type="application/json",
     )
     assert response.status_code in (401, 403)
     assert not Invitation.objects.exists()

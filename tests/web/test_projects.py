@@ -44,8 +44,8 @@ def test_a_user_sees_only_the_projects_they_belong_to() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["projects:detail", "projects:members", "projects:edit", "projects:audit",
-             "projects:invite"],
+    "name",
+    ["projects:detail", "projects:members", "projects:edit", "projects:audit", "projects:invite"],
 )
 def test_another_projects_pages_answer_404_exactly_like_a_missing_one(name: str) -> None:
     make_user("alice@example.org")
@@ -92,8 +92,13 @@ def test_creating_a_project_makes_its_creator_facilitator_and_is_audited() -> No
 
     response = client.post(
         reverse("projects:create"),
-        {"organisation": organisation.pk, "title": "Fewer missed appointments",
-         "service": "Diabetes clinic", "description": "", "status": "planning"},
+        {
+            "organisation": organisation.pk,
+            "title": "Fewer missed appointments",
+            "service": "Diabetes clinic",
+            "description": "",
+            "status": "planning",
+        },
     )
 
     project = Project.objects.get(title="Fewer missed appointments")
@@ -215,7 +220,7 @@ def test_a_withdrawn_invitation_cannot_be_used() -> None:
 def test_inviting_again_replaces_the_open_invitation() -> None:
     fac = make_user("fac@example.org")
     project = make_project(fac)
-    first, first_raw = actions.invite_member(
+    first, _first_raw = actions.invite_member(
         project=project, email="x@example.org", role=Role.STAFF, by=fac, link_for=str
     )
     actions.invite_member(
@@ -229,15 +234,16 @@ def test_inviting_again_replaces_the_open_invitation() -> None:
 def test_an_invitation_for_someone_else_cannot_be_accepted_by_a_signed_in_user() -> None:
     fac, other = make_user("fac@example.org"), make_user("other@example.org")
     project = make_project(fac)
-    invitation, raw = actions.invite_member(
+    _invitation, raw = actions.invite_member(
         project=project, email="meant@example.org", role=Role.STAFF, by=fac, link_for=str
     )
     client = signed_in(other.email)
     client.post(reverse("invitation", args=[raw]))
     assert not ProjectMembership.objects.filter(project=project, user=other).exists()
-    assert "Signed in with another address" in client.get(
-        reverse("invitation", args=[raw])
-    ).content.decode()
+    assert (
+        "Signed in with another address"
+        in client.get(reverse("invitation", args=[raw])).content.decode()
+    )
 
 
 def test_one_person_holds_different_roles_in_different_projects() -> None:
@@ -245,7 +251,9 @@ def test_one_person_holds_different_roles_in_different_projects() -> None:
     one, two = make_project(fac1, title="One"), make_project(fac2, title="Two")
     join(one, person, Role.PATIENT_PARTNER, by=fac1)
     join(two, person, Role.STAFF, by=fac2)
-    roles = dict(ProjectMembership.objects.filter(user=person).values_list("project__title", "role"))
+    roles = dict(
+        ProjectMembership.objects.filter(user=person).values_list("project__title", "role")
+    )
     assert roles == {"One": Role.PATIENT_PARTNER, "Two": Role.STAFF}
 
 
@@ -267,8 +275,9 @@ def test_facilitators_change_roles_and_remove_members_with_confirmation() -> Non
     membership = join(project, staff, Role.STAFF, by=fac)
     client = signed_in("fac@example.org")
 
-    client.post(reverse("projects:member", args=[project.pk, membership.pk]),
-                {"role": Role.FACILITATOR})
+    client.post(
+        reverse("projects:member", args=[project.pk, membership.pk]), {"role": Role.FACILITATOR}
+    )
     assert ProjectMembership.objects.get(pk=membership.pk).role == Role.FACILITATOR
 
     confirm = client.get(reverse("projects:member_remove", args=[project.pk, membership.pk]))
@@ -295,8 +304,12 @@ def test_the_audit_log_is_shown_to_facilitators_without_free_text() -> None:
     project = make_project(fac)
     secret = "My mother waited nine hours in pain"
     actions.update_project(
-        project=project, title=project.title, service=project.service,
-        description=secret, status="active", by=fac,
+        project=project,
+        title=project.title,
+        service=project.service,
+        description=secret,
+        status="active",
+        by=fac,
     )
     page = signed_in("fac@example.org").get(reverse("projects:audit", args=[project.pk]))
     html = page.content.decode()
@@ -317,7 +330,10 @@ def test_every_write_in_the_invitation_flow_is_audited() -> None:
         AuditEvent.objects.order_by("id").values_list("action", flat=True)[before:]
     )
     assert actions_logged == [
-        "invitation.sent", "invitation.accepted", "member.role_changed", "member.removed"
+        "invitation.sent",
+        "invitation.accepted",
+        "member.role_changed",
+        "member.removed",
     ]
 
 

@@ -28,7 +28,10 @@ def test_check_deploy_reports_nothing_with_production_settings(tmp_path: Path) -
     }
     result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "DEBUG"],
-        capture_output=True, text=True, env=env, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -80,17 +83,23 @@ def test_every_form_carries_a_csrf_token() -> None:
     client = Client()
     client.login(username="fac@example.org", password=PASSWORD)
     for url in (
-        reverse("projects:create"), reverse("projects:edit", args=[project.pk]),
-        reverse("projects:invite", args=[project.pk]), reverse("accounts:profile"),
-        reverse("accounts:tokens"), reverse("projects:organisation_create"),
+        reverse("projects:create"),
+        reverse("projects:edit", args=[project.pk]),
+        reverse("projects:invite", args=[project.pk]),
+        reverse("accounts:profile"),
+        reverse("accounts:tokens"),
+        reverse("projects:organisation_create"),
     ):
         html = client.get(url).content.decode()
         assert html.count("<form") == html.count("csrfmiddlewaretoken"), url
 
 
 def test_a_file_database_really_uses_wal(tmp_path: Path) -> None:
-    env = {**os.environ, "COPRODUCE_DATA_DIR": str(tmp_path),
-           "DJANGO_SETTINGS_MODULE": "coproduce.web.settings"}
+    env = {
+        **os.environ,
+        "COPRODUCE_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "coproduce.web.settings",
+    }
     env.pop("DATABASE_URL", None)
     code = (
         "import django; django.setup()\n"
