@@ -51,7 +51,7 @@ def test_ruff_bans_django_outside_the_web_package() -> None:
     assert not any(path.startswith("src/coproduce/") and "web" not in path for path in exempt)
 
 
-def test_ruff_rejects_a_core_module_that_imports_django(tmp_path: Path) -> None:
+def test_ruff_rejects_a_core_module_that_imports_django() -> None:
     core_file = ROOT / "src" / "coproduce" / "_boundary_probe.py"
     core_file.write_text("import django\n")
     try:

@@ -133,7 +133,12 @@ def test_creating_and_updating_a_project() -> None:
     client = api_client(admin)
     created = client.post(
         "/api/v1/projects",
-        {"organisation_id": organisation.pk, "title": "Via API", "service": "ED"},
+        {
+            "organisation_id": organisation.pk,
+            "title": "Via API",
+            "service": "ED",
+            "description": "Why we started",
+        },
         content_type="application/json",
     )
     assert created.status_code == 201
@@ -143,6 +148,8 @@ def test_creating_and_updating_a_project() -> None:
     )
     assert updated.json()["status"] == "active"
     assert updated.json()["title"] == "Via API"
+    assert updated.json()["service"] == "ED"
+    assert updated.json()["description"] == "Why we started"
 
 
 def test_invalid_input_is_rejected_with_a_reason() -> None:
@@ -170,3 +177,15 @@ def test_session_requests_to_the_api_need_a_csrf_token() -> None:
     )
     assert response.status_code in (401, 403)
     assert not Invitation.objects.exists()
+
+
+def test_an_empty_title_is_refused_and_the_project_is_unchanged() -> None:
+    fac = make_user("fac@example.org")
+    project = make_project(fac, title="Kept")
+    response = api_client(fac).patch(
+        f"/api/v1/projects/{project.pk}", {"title": "  "}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "title"
+    project.refresh_from_db()
+    assert project.title == "Kept"

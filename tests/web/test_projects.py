@@ -342,3 +342,11 @@ def test_unknown_urls_get_the_helpful_404_page() -> None:
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
     assert "check it is correct" in response.content.decode()
+
+
+def test_the_invite_page_states_the_configured_expiry(settings: Any) -> None:
+    settings.INVITATION_DAYS = 7
+    fac = make_user("fac@example.org")
+    project = make_project(fac)
+    page = signed_in("fac@example.org").get(reverse("projects:invite", args=[project.pk]))
+    assert "expires in 7 days" in page.content.decode()

@@ -183,13 +183,17 @@ def get_project(request: HttpRequest, project_id: int) -> Any:
 def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch) -> Any:
     user = _user(request)
     project = selectors.project_for_user(pk=project_id, user=user)
-    changes = payload.dict(exclude_unset=True)
+
+    def new(field: str) -> Any:
+        value = getattr(payload, field)
+        return getattr(project, field) if value is None else value
+
     return actions.update_project(
         project=project,
-        title=changes.get("title") or project.title,
-        service=changes.get("service") or project.service,
-        description=changes.get("description", project.description) or "",
-        status=changes.get("status") or project.status,
+        title=new("title"),
+        service=new("service"),
+        description=new("description"),
+        status=new("status"),
         by=user,
     )
 

@@ -58,7 +58,7 @@ def add_organisation_member(
     membership, created = OrganisationMembership.objects.get_or_create(
         organisation=organisation, user=user, defaults={"is_admin": is_admin}
     )
-    if not created and membership.is_admin != is_admin and is_admin:
+    if not created and is_admin and not membership.is_admin:
         membership.is_admin = True
         membership.save(update_fields=["is_admin"])
     audit.record(
@@ -113,6 +113,10 @@ def update_project(
 ) -> Project:
     _require_facilitator(project=project, user=by)
     title = title.strip()
+    if not title:
+        raise ActionError("Enter a title for the project", field="title")
+    if not service.strip():
+        raise ActionError("Enter the service or pathway being improved", field="service")
     if (
         Project.objects.filter(organisation=project.organisation, title__iexact=title)
         .exclude(pk=project.pk)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -160,7 +161,11 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
                     "link": request.build_absolute_uri(reverse("invitation", args=[raw])),
                 },
             )
-    return render(request, "projects/invite.html", {"project": project, "form": form})
+    return render(
+        request,
+        "projects/invite.html",
+        {"project": project, "form": form, "invitation_days": settings.INVITATION_DAYS},
+    )
 
 
 @login_required
