@@ -11,6 +11,7 @@ import polars as pl
 
 from coproduce.spc import engine, layout, summary
 from coproduce.spc.types import (
+    Assurance,
     ChartType,
     Direction,
     FloatArray,
@@ -18,6 +19,7 @@ from coproduce.spc.types import (
     RuleSet,
     SpcInputError,
     SpcOptions,
+    Variation,
 )
 
 OUTPUT_COLUMNS = (
@@ -137,17 +139,12 @@ def _series_codes(frame: pl.DataFrame, series: str | None) -> tuple[IntArray, pl
         raise SpcInputError("the series is missing", row=i + 1)
     changed = (col != col.shift(1)).fill_null(True)
     starts = changed.arg_true()
-    n_unique = col.n_unique()
-    if starts.len() == n_unique:
+    if col.gather(starts).n_unique() == starts.len():
         # Grouped (the usual case): codes in order of first appearance.
         codes = changed.cast(pl.Int64).cum_sum().to_numpy() - 1
         return codes, col.gather(starts)
     codes = col.rank("dense").cast(pl.Int64).to_numpy() - 1
     return codes, col.unique().sort()
-
-
-def _int_or_null(values: IntArray) -> pl.Series:
-    return pl.Series(values, dtype=pl.Int64).set(pl.Series(values < 0), None)
 
 
 def _target_for(target: float | Mapping[Any, float] | None, key: Any) -> float | None:
@@ -227,92 +224,126 @@ def _frame(
     keys: pl.Series | None,
 ) -> pl.DataFrame:
     p = lay.points
-    seg = p.seg
     order = lay.out_order
+    size = p.size
 
     def pick(a: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
         return a if order is None else a[order]
 
+    def per_segment(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        if p.width:
+            return pick(np.repeat(values, p.width))
+        return pick(values[p.seg])
+
+    def per_series(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        return pick(values[p.series_idx])
+
     rows = pick(lay.first_row)
-    identity = order is None and rows.shape[0] == frame.height
+    identity = order is None and size == frame.height
     if series is None:
-        series_out = pl.Series("series", [None] * rows.shape[0], dtype=pl.String)
+        series_out = pl.Series("series", [None] * size, dtype=pl.String)
     else:
         col = frame.get_column(series)
         series_out = (col if identity else col.gather(rows)).alias("series")
     x_out = (x_col if identity else x_col.gather(rows)).alias("x")
-    n_out = pick(p.n) if p.n is not None else np.full(rows.shape[0], np.nan)
-    cols: dict[str, Any] = {
-        "series": series_out,
-        "x": x_out,
-        "y": pick(res.y),
-        "n": n_out,
-        "cl": pick(res.cl),
-        "lcl": pick(res.lcl),
-        "ucl": pick(res.ucl),
-        "lcl_95": pick(res.lcl_95),
-        "ucl_95": pick(res.ucl_95),
-        "phase": pick(p.phase),
-        "baseline": pick(p.baseline),
-        "include": pick(p.include),
-        "sigma_signal": pick(res.sigma_signal),
-        "runs_signal": pick(res.runs_signal[seg]),
-        "longest_run": _int_or_null(pick(res.longest_run[seg])),
-        "longest_run_max": _int_or_null(pick(res.longest_run_max[seg])),
-        "n_crossings": _int_or_null(pick(res.n_crossings[seg])),
-        "n_crossings_min": _int_or_null(pick(res.n_crossings_min[seg])),
-        "n_obs": pick(res.n_obs[seg]),
-        "n_useful": pick(res.n_useful[seg]),
-        "rules": pick(res.rules),
+
+    rules = pick(res.rules)
+    codes = np.flatnonzero(np.bincount(rules, minlength=1))
+    labels = {
+        int(c): ";".join(rule.value for bit, rule in engine.RULE_BITS if c & bit) for c in codes
     }
-    out = pl.DataFrame(cols)
-    float_cols = ["y", "n", "cl", "lcl", "ucl", "lcl_95", "ucl_95"]
-    rule_exprs = [
-        pl.when((pl.col("rules") & bit) > 0).then(pl.lit(rule.value))
-        for bit, rule in engine.RULE_BITS
-    ]
-    out = out.with_columns(
-        [pl.col(c).fill_nan(None) for c in float_cols]
-        + [
-            pl.concat_str(rule_exprs, separator=";", ignore_nulls=True)
-            .fill_null("")
-            .alias("signal_rules")
-        ]
+    out = pl.DataFrame(
+        {
+            "series": series_out,
+            "x": x_out,
+            "y": pick(res.y),
+            "n": pick(p.n) if p.n is not None else np.full(size, np.nan),
+            "cl": pick(res.cl),
+            "lcl": pick(res.lcl),
+            "ucl": pick(res.ucl),
+            "lcl_95": pick(res.lcl_95),
+            "ucl_95": pick(res.ucl_95),
+            "phase": pick(p.phase),
+            "baseline": pick(p.baseline),
+            "include": pick(p.include),
+            "sigma_signal": pick(res.sigma_signal),
+            "runs_signal": per_segment(res.runs_signal),
+            "longest_run": per_segment(res.longest_run),
+            "longest_run_max": per_segment(res.longest_run_max),
+            "n_crossings": per_segment(res.n_crossings),
+            "n_crossings_min": per_segment(res.n_crossings_min),
+            "n_obs": per_segment(res.n_obs),
+            "n_useful": per_segment(res.n_useful),
+            "signal_rules": pl.Series(rules).replace_strict(
+                labels, return_dtype=pl.Enum(sorted(set(labels.values())))
+            ),
+        },
+        nan_to_null=True,
     )
-    if options.rules is RuleSet.MDC and res.point_type is not None:
-        pt_labels = [summary.POINT_TYPES[i].value for i in range(len(summary.POINT_TYPES))]
-        last = np.append(p.series_start[1:], p.size) - 1
-        last_types = res.point_type[last]
-        var = np.array(
-            [summary.variation(int(t), options.direction).value for t in last_types],
-            dtype=object,
-        )
-        ser_key_list: list[Any] = [None] if keys is None else keys.to_list()
-        ass = np.array(
-            [
-                _assurance_value(options, ser_key_list[int(lay.series[i])], res, int(i))
-                for i in last
-            ],
-            dtype=object,
-        )
-        series_idx = p.series_idx
+    # -1 marks "no runs analysis" (a phase with no useful observation).
+    if bool((res.longest_run < 0).any()):
         out = out.with_columns(
-            pl.Series("point_type", pick(res.point_type))
-            .cast(pl.UInt32)
-            .replace_strict(dict(enumerate(pt_labels)), return_dtype=pl.String),
-            pl.Series("variation", var[pick(series_idx)], dtype=pl.String),
-            pl.Series("assurance", ass[pick(series_idx)], dtype=pl.String),
+            pl.when(pl.col(c) >= 0).then(pl.col(c)).alias(c)
+            for c in ("longest_run", "longest_run_max", "n_crossings", "n_crossings_min")
+        )
+    point_types = pl.Enum([t.value for t in summary.POINT_TYPES.values()])
+    variations = pl.Enum([v.value for v in Variation])
+    assurances = pl.Enum([a.value for a in Assurance])
+    if options.rules is RuleSet.MDC and res.point_type is not None:
+        last = np.append(p.series_start[1:], size) - 1
+        var_of_type = np.array(
+            [summary.variation(code, options.direction).value for code in summary.POINT_TYPES],
+            dtype=object,
+        )
+        series_var = var_of_type[res.point_type[last]]
+        series_ass = _assurance(options, keys, res.lcl[last], res.ucl[last])
+        out = out.with_columns(
+            pl.Series("point_type", pick(res.point_type)).replace_strict(
+                {k: v.value for k, v in summary.POINT_TYPES.items()}, return_dtype=point_types
+            ),
+            pl.Series("variation", per_series(series_var), dtype=pl.String).cast(variations),
+            pl.Series("assurance", per_series(series_ass), dtype=pl.String).cast(assurances),
         )
     else:
         out = out.with_columns(
-            pl.lit(None, dtype=pl.String).alias("point_type"),
-            pl.lit(None, dtype=pl.String).alias("variation"),
-            pl.lit(None, dtype=pl.String).alias("assurance"),
+            pl.lit(None, dtype=point_types).alias("point_type"),
+            pl.lit(None, dtype=variations).alias("variation"),
+            pl.lit(None, dtype=assurances).alias("assurance"),
         )
     return out.select(OUTPUT_COLUMNS)
 
 
-def _assurance_value(options: SpcOptions, key: Any, res: engine.Computed, i: int) -> str | None:
-    target = _target_for(options.target, key)
-    a = summary.assurance(target, float(res.lcl[i]), float(res.ucl[i]), options.direction)
-    return None if a is None else a.value
+def _assurance(
+    options: SpcOptions,
+    keys: pl.Series | None,
+    lcl: FloatArray,
+    ucl: FloatArray,
+) -> np.ndarray[Any, Any]:
+    """Assurance label (or None) per series, from each series' latest limits."""
+    count = lcl.shape[0]
+    out = np.full(count, None, dtype=object)
+    if options.target is None or options.direction is Direction.NEUTRAL:
+        return out
+    if isinstance(options.target, Mapping):
+        if keys is None:
+            raise SpcInputError("per-series targets need a series column")
+        target = (
+            keys.replace_strict(
+                {k: float(v) for k, v in options.target.items()},
+                default=None,
+                return_dtype=pl.Float64,
+            )
+            .fill_null(np.nan)
+            .to_numpy()
+        )
+    else:
+        target = np.full(count, float(options.target))
+    increase = options.direction is Direction.INCREASE
+    with np.errstate(invalid="ignore"):
+        above = target > ucl
+        below = target < lcl
+    has = ~np.isnan(target)
+    out[has] = Assurance.INCONSISTENT.value
+    out[has & above] = (Assurance.FAIL if increase else Assurance.PASS).value
+    out[has & below] = (Assurance.PASS if increase else Assurance.FAIL).value
+    return out

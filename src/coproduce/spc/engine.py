@@ -62,6 +62,7 @@ class Points:
     ysd: FloatArray | None  # subgroup standard deviation (xbar, s)
     baseline: BoolArray
     include: BoolArray
+    width: int = 0  # the common length of every segment, or 0 if they differ
 
     @property
     def size(self) -> int:
@@ -94,18 +95,26 @@ class Computed:
     point_type: IntArray | None  # MDC point type codes per point
 
 
-def _segsum(values: FloatArray, seg: IntArray, nseg: int) -> FloatArray:
+def _segsum(values: FloatArray, seg: IntArray, nseg: int, width: int = 0) -> FloatArray:
+    """Sum per segment. `width` > 0 says every segment has that many points (a reshape then
+    replaces the bincount: the same sums, faster)."""
+    if width and values.shape[0] == nseg * width:
+        return np.asarray(values.reshape(nseg, width).sum(axis=1), dtype=np.float64)
     return np.bincount(seg, weights=values, minlength=nseg).astype(np.float64)
 
 
-def _segcount(mask: BoolArray, seg: IntArray, nseg: int) -> IntArray:
+def _segcount(mask: BoolArray, seg: IntArray, nseg: int, width: int = 0) -> IntArray:
+    if width and mask.shape[0] == nseg * width:
+        return np.asarray(mask.reshape(nseg, width).sum(axis=1, dtype=np.int64), dtype=np.int64)
     return np.bincount(seg[mask], minlength=nseg).astype(np.int64)
 
 
-def _seg_mean(values: FloatArray, mask: BoolArray, seg: IntArray, nseg: int) -> FloatArray:
+def _seg_mean(
+    values: FloatArray, mask: BoolArray, seg: IntArray, nseg: int, width: int = 0
+) -> FloatArray:
     """Mean of values[mask] per segment (NaN for an empty segment)."""
-    total = _segsum(np.where(mask, values, 0.0), seg, nseg)
-    count = _segcount(mask, seg, nseg)
+    total = _segsum(np.where(mask, values, 0.0), seg, nseg, width)
+    count = _segcount(mask, seg, nseg, width)
     with np.errstate(invalid="ignore", divide="ignore"):
         return total / count
 
@@ -129,10 +138,26 @@ def _seg_median(values: FloatArray, mask: BoolArray, seg: IntArray, nseg: int) -
 
 
 def _moving_ranges(
-    values: FloatArray, mask: BoolArray, seg: IntArray, nseg: int, *, screened: bool
+    values: FloatArray,
+    mask: BoolArray,
+    seg: IntArray,
+    nseg: int,
+    *,
+    screened: bool,
+    width: int = 0,
 ) -> FloatArray:
     """Mean moving range per segment over the points in `mask` (moving ranges bridge the points
     left out by `mask` but not missing values), optionally screened as qicharts2 does."""
+    if width and values.shape[0] == nseg * width and width > 1 and mask.all():
+        mr2 = np.abs(np.diff(values.reshape(nseg, width), axis=1))
+        ok2 = np.isfinite(mr2)
+        mr2 = np.where(ok2, mr2, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mrbar = mr2.sum(axis=1) / ok2.sum(axis=1)
+            if screened:
+                keep = ok2 & (mr2 < MR_SCREEN * mrbar[:, None])
+                mrbar = np.where(keep, mr2, 0.0).sum(axis=1) / keep.sum(axis=1)
+        return np.asarray(mrbar, dtype=np.float64)
     idx = np.flatnonzero(mask)
     v = values[idx]
     s = seg[idx]
@@ -144,7 +169,7 @@ def _moving_ranges(
     if screened and mr.size:
         keep = ok & (mr < MR_SCREEN * mrbar[mr_seg])
         mrbar = _seg_mean(mr, keep, mr_seg, nseg)
-    return mrbar
+    return np.asarray(mrbar, dtype=np.float64)
 
 
 def c4(n: FloatArray) -> FloatArray:
@@ -169,25 +194,32 @@ def _runs(
         sign = np.sign(diff)
     finite = np.isfinite(diff)
     useful = p.include & finite & (sign != 0)
-    idx = np.flatnonzero(useful)
-    su = sign[idx]
-    sg = p.seg[idx]
-    n_useful = np.bincount(sg, minlength=nseg).astype(np.int64)
+    all_useful = bool(useful.all())
+    if all_useful:
+        idx = np.zeros(0, dtype=np.int64)  # unused: every point is useful
+        su, sg = sign, p.seg
+        n_useful = _segcount(useful, p.seg, nseg, p.width)
+    else:
+        idx = np.flatnonzero(useful)
+        su = sign[idx]
+        sg = p.seg[idx]
+        n_useful = np.bincount(sg, minlength=nseg).astype(np.int64)
     longest = np.full(nseg, -1, dtype=np.int64)
     n_runs = np.zeros(nseg, dtype=np.int64)
-    if idx.size:
-        new_run = np.ones(idx.size, dtype=bool)
+    run_len = np.zeros(0, dtype=np.int64)
+    count = su.shape[0]
+    if count:
+        new_run = np.ones(count, dtype=bool)
         new_run[1:] = (sg[1:] != sg[:-1]) | (su[1:] != su[:-1])
-        run_id = np.cumsum(new_run) - 1
-        run_len = np.bincount(run_id)
-        run_seg = sg[new_run]
-        n_runs = np.bincount(run_seg, minlength=nseg).astype(np.int64)
+        starts = np.flatnonzero(new_run)
+        run_len = np.diff(np.append(starts, count))
+        if all_useful:
+            n_runs = _segcount(new_run, p.seg, nseg, p.width)
+        else:
+            n_runs = np.bincount(sg[starts], minlength=nseg).astype(np.int64)
         first_run = np.concatenate(([0], np.cumsum(n_runs)[:-1]))
         has = n_runs > 0
         longest[has] = np.maximum.reduceat(run_len, first_run[has])
-        point_run_len = run_len[run_id]
-    else:
-        point_run_len = np.zeros(0, dtype=np.int64)
     crossings = np.maximum(n_runs - 1, 0)
     lr_max, cr_min = anhoej.limits(n_useful)
     available = n_useful > 0
@@ -197,8 +229,8 @@ def _runs(
         low, high = anhoej.ihi_runs_limits(n_useful)
         cr_min = np.maximum(low - 1, 0)
         runs_count_signal = available & ((n_runs < low) | (n_runs > high))
-        shift_points = point_run_len > lr_max[sg]
-        rules[idx[shift_points]] |= 8
+        shift_points = np.repeat(run_len, run_len) > lr_max[sg]
+        rules[shift_points if all_useful else idx[shift_points]] |= 8
         rules[p.include & runs_count_signal[p.seg] & useful] |= 32
         trend_points = _ihi_trend(p, y)
         rules[trend_points] |= 16
@@ -208,8 +240,11 @@ def _runs(
         long_seg = available & (longest > lr_max)
         few_seg = available & (crossings < cr_min)
         signal = long_seg | few_seg
-        rules[idx[point_run_len > lr_max[sg]]] |= 2
-        rules[useful & few_seg[p.seg]] |= 4
+        if long_seg.any():
+            long_points = np.repeat(run_len, run_len) > lr_max[sg]
+            rules[long_points if all_useful else idx[long_points]] |= 2
+        if few_seg.any():
+            rules[useful & few_seg[p.seg]] |= 4
     longest = np.where(available, longest, -1)
     return n_useful, longest, lr_max, crossings, cr_min, signal, n_runs
 
@@ -329,8 +364,14 @@ def compute(p: Points, chart: ChartType, options: SpcOptions) -> Computed:
     """Centre line, limits and signals of every point."""
     nseg = p.n_segments
     seg = p.seg
+    W = p.width
+
+    def B(per_segment: FloatArray) -> FloatArray:
+        """Each segment's value on each of its points."""
+        return np.repeat(per_segment, W) if W else per_segment[seg]
+
     size = p.size
-    y = p.y.astype(np.float64, copy=True)
+    y = p.y
     base = p.baseline & p.include
     nan = np.full(size, np.nan)
     mdc = options.rules is RuleSet.MDC
@@ -339,20 +380,20 @@ def compute(p: Points, chart: ChartType, options: SpcOptions) -> Computed:
     finite_y = np.isfinite(y)
 
     if chart is ChartType.RUN:
-        cl = _seg_median(y, base & finite_y, seg, nseg)[seg]
+        cl = B(_seg_median(y, base & finite_y, seg, nseg))
     elif chart in (ChartType.I, ChartType.T):
         v = np.power(y, 1 / 3.6) if chart is ChartType.T else y
         fin = np.isfinite(v)
-        clv = _seg_mean(v, base & fin, seg, nseg)
-        mrbar = _moving_ranges(v, base, seg, nseg, screened=screened)
+        clv = _seg_mean(v, base & fin, seg, nseg, W)
+        mrbar = _moving_ranges(v, base, seg, nseg, screened=screened, width=W)
         if mdc and chart is ChartType.I:
             width3 = MDC_LIMIT * mrbar
             width2 = 2.0 * MDC_LIMIT / 3.0 * mrbar
         else:
             width3 = 3.0 * mrbar / D2
             width2 = 2.0 * mrbar / D2
-        cl, ucl, lcl = clv[seg], (clv + width3)[seg], (clv - width3)[seg]
-        ucl_95, lcl_95 = (clv + width2)[seg], (clv - width2)[seg]
+        cl, ucl, lcl = B(clv), B(clv + width3), B(clv - width3)
+        ucl_95, lcl_95 = B(clv + width2), B(clv - width2)
         if chart is ChartType.T:
             with np.errstate(invalid="ignore"):
                 cl, ucl, lcl = cl**3.6, ucl**3.6, lcl**3.6
@@ -364,33 +405,33 @@ def compute(p: Points, chart: ChartType, options: SpcOptions) -> Computed:
         mr[1:] = np.where(same, np.abs(np.diff(y)), np.nan)
         y = mr
         finite_y = np.isfinite(y)
-        clv = _seg_mean(y, base & finite_y, seg, nseg)
-        cl = clv[seg]
+        clv = _seg_mean(y, base & finite_y, seg, nseg, W)
+        cl = B(clv)
         ucl = MR_SCREEN * cl
         lcl = np.zeros(size)
         ucl_95 = MR_SCREEN / 3.0 * 2.0 * cl
         lcl_95 = np.zeros(size)
     elif chart is ChartType.C:
-        clv = _seg_mean(p.ysum, base & np.isfinite(p.ysum), seg, nseg)
+        clv = _seg_mean(p.ysum, base & np.isfinite(p.ysum), seg, nseg, W)
         sd = np.sqrt(clv)
-        cl = clv[seg]
-        ucl, lcl = (clv + 3 * sd)[seg], np.maximum((clv - 3 * sd)[seg], 0.0)
-        ucl_95, lcl_95 = (clv + 2 * sd)[seg], np.maximum((clv - 2 * sd)[seg], 0.0)
+        cl = B(clv)
+        ucl, lcl = B(clv + 3 * sd), np.maximum(B(clv - 3 * sd), 0.0)
+        ucl_95, lcl_95 = B(clv + 2 * sd), np.maximum(B(clv - 2 * sd), 0.0)
     elif chart is ChartType.G:
-        gbar = _seg_mean(y, base & finite_y, seg, nseg)
+        gbar = _seg_mean(y, base & finite_y, seg, nseg, W)
         sd = np.sqrt(gbar * (gbar + 1))
-        ucl, lcl = (gbar + 3 * sd)[seg], np.maximum((gbar - 3 * sd)[seg], 0.0)
-        ucl_95, lcl_95 = (gbar + 2 * sd)[seg], np.maximum((gbar - 2 * sd)[seg], 0.0)
-        cl = _seg_median(y, base & finite_y, seg, nseg)[seg]
+        ucl, lcl = B(gbar + 3 * sd), np.maximum(B(gbar - 3 * sd), 0.0)
+        ucl_95, lcl_95 = B(gbar + 2 * sd), np.maximum(B(gbar - 2 * sd), 0.0)
+        cl = B(_seg_median(y, base & finite_y, seg, nseg))
     elif chart in (ChartType.P, ChartType.PP, ChartType.U, ChartType.UP):
         assert p.n is not None
         n = p.n
         ok = base & np.isfinite(p.ysum) & np.isfinite(n)
-        num = _segsum(np.where(ok, p.ysum, 0.0), seg, nseg)
-        den = _segsum(np.where(ok, n, 0.0), seg, nseg)
+        num = _segsum(np.where(ok, p.ysum, 0.0), seg, nseg, W)
+        den = _segsum(np.where(ok, n, 0.0), seg, nseg, W)
         with np.errstate(invalid="ignore", divide="ignore"):
             clv = num / den
-            cl = clv[seg]
+            cl = B(clv)
             if chart in (ChartType.P, ChartType.PP):
                 sd = np.sqrt(cl * (1 - cl) / n)
             else:
@@ -399,12 +440,14 @@ def compute(p: Points, chart: ChartType, options: SpcOptions) -> Computed:
                 z = (y - cl) / sd
                 if options.funnel:
                     zok = base & np.isfinite(z)
-                    zmean = _seg_mean(z, zok, seg, nseg)
-                    dev = np.where(zok, (z - zmean[seg]) ** 2, 0.0)
-                    sigma_z = np.sqrt(_segsum(dev, seg, nseg) / (_segcount(zok, seg, nseg) - 1))
+                    zmean = _seg_mean(z, zok, seg, nseg, W)
+                    dev = np.where(zok, (z - B(zmean)) ** 2, 0.0)
+                    sigma_z = np.sqrt(
+                        _segsum(dev, seg, nseg, W) / (_segcount(zok, seg, nseg, W) - 1)
+                    )
                 else:
-                    sigma_z = _moving_ranges(z, base, seg, nseg, screened=screened) / D2
-                sd = sd * sigma_z[seg]
+                    sigma_z = _moving_ranges(z, base, seg, nseg, screened=screened, width=W) / D2
+                sd = sd * B(sigma_z)
             ucl, lcl = cl + 3 * sd, np.maximum(cl - 3 * sd, 0.0)
             ucl_95, lcl_95 = cl + 2 * sd, np.maximum(cl - 2 * sd, 0.0)
             if chart in (ChartType.P, ChartType.PP):
@@ -413,8 +456,8 @@ def compute(p: Points, chart: ChartType, options: SpcOptions) -> Computed:
         assert p.n is not None
         n = p.n
         ok = base & np.isfinite(p.ysum) & np.isfinite(n)
-        num = _segsum(np.where(ok, y * n, 0.0), seg, nseg)
-        den = _segsum(np.where(ok, n, 0.0), seg, nseg)
+        num = _segsum(np.where(ok, y * n, 0.0), seg, nseg, W)
+        den = _segsum(np.where(ok, n, 0.0), seg, nseg, W)
         with np.errstate(invalid="ignore", divide="ignore"):
             clv = num / den
             same = seg[1:] == seg[:-1]
@@ -424,8 +467,8 @@ def compute(p: Points, chart: ChartType, options: SpcOptions) -> Computed:
             if screened:
                 sok = sok & (s < 3.2665 * sbar[seg[1:]])
                 sbar = _seg_mean(s, sok, seg[1:], nseg)
-            sd = sbar[seg] * np.sqrt(1 / n)
-        cl = clv[seg]
+            sd = B(sbar) * np.sqrt(1 / n)
+        cl = B(clv)
         ucl, lcl = cl + 3 * sd, cl - 3 * sd
         ucl_95, lcl_95 = cl + 2 * sd, cl - 2 * sd
     elif chart in (ChartType.XBAR, ChartType.S):
@@ -439,29 +482,29 @@ def compute(p: Points, chart: ChartType, options: SpcOptions) -> Computed:
         np.minimum.at(nmin, seg[ok], n[ok])
         np.maximum.at(nmax, seg[ok], n[ok])
         constant = nmin == nmax
-        mean_s = _seg_mean(sd_i, ok, seg, nseg)
+        mean_s = _seg_mean(sd_i, ok, seg, nseg, W)
         with np.errstate(invalid="ignore", divide="ignore"):
             pooled = np.sqrt(
-                _segsum(np.where(ok, (n - 1) * sd_i**2, 0.0), seg, nseg)
-                / _segsum(np.where(ok, n - 1, 0.0), seg, nseg)
+                _segsum(np.where(ok, (n - 1) * sd_i**2, 0.0), seg, nseg, W)
+                / _segsum(np.where(ok, n - 1, 0.0), seg, nseg, W)
             )
         sbar = np.where(constant, mean_s, pooled)
         c4n = c4(n)
         if chart is ChartType.XBAR:
             okm = base & np.isfinite(y) & np.isfinite(n)
             with np.errstate(invalid="ignore", divide="ignore"):
-                clv = _segsum(np.where(okm, n * y, 0.0), seg, nseg) / _segsum(
+                clv = _segsum(np.where(okm, n * y, 0.0), seg, nseg, W) / _segsum(
                     np.where(okm, n, 0.0), seg, nseg
                 )
                 a3 = 3.0 / (c4n * np.sqrt(n))
-            cl = clv[seg]
-            width = a3 * sbar[seg]
+            cl = B(clv)
+            width = a3 * B(sbar)
             ucl, lcl = cl + width, cl - width
             ucl_95, lcl_95 = cl + width * 2 / 3, cl - width * 2 / 3
         else:
             y = sd_i.astype(np.float64, copy=True)
             finite_y = np.isfinite(y)
-            cl = sbar[seg]
+            cl = B(sbar)
             with np.errstate(invalid="ignore", divide="ignore"):
                 c5 = np.sqrt(1 - c4n**2)
                 ucl = (1 + 3 * c5 / c4n) * cl
@@ -483,7 +526,7 @@ def compute(p: Points, chart: ChartType, options: SpcOptions) -> Computed:
         sigma = finite_y & ((y > ucl) | (y < lcl))
     rules = np.where(sigma, 1, 0).astype(np.int64)
 
-    n_obs = _segcount(p.include, seg, nseg)
+    n_obs = _segcount(p.include, seg, nseg, W)
     runs_off = chart is ChartType.MR or options.funnel
     n_useful, longest, lr_max, crossings, cr_min, signal, _ = _runs(p, y, cl, options.rules, rules)
     available = n_useful > 0

@@ -216,29 +216,35 @@ def build(
         pysd = None
 
     size_p = pcode.shape[0]
-    series_start = np.flatnonzero(np.concatenate(([True], pcode[1:] != pcode[:-1])))
-    series_idx = np.cumsum(np.concatenate(([True], pcode[1:] != pcode[:-1]))) - 1
-    pos_in_series = np.arange(size_p) - series_start[series_idx]
+    # Series codes are dense (0..k-1) and, here, sorted: the code is the series index.
+    series_idx = np.asarray(pcode, dtype=np.int64)
+    new_series = np.ones(size_p, dtype=bool)
+    new_series[1:] = pcode[1:] != pcode[:-1]
+    series_start = np.flatnonzero(new_series)
+    series_len = np.diff(np.append(series_start, size_p))
 
     # Phases: a new phase starts at each split x value (points with x >= the value).
-    phase_raw = np.zeros(size_p, dtype=np.int64)
-    for sc, keys in _per_series_values(options.split, series_keys, to_key):
-        keys = np.sort(keys)
-        if sc is None:
-            phase_raw += np.searchsorted(keys, px, side="right")
-        else:
-            sel = pcode == sc
-            phase_raw[sel] += np.searchsorted(keys, px[sel], side="right")
-    change = np.zeros(size_p, dtype=bool)
-    change[1:] = (phase_raw[1:] != phase_raw[:-1]) & (pcode[1:] == pcode[:-1])
-    new_seg = np.zeros(size_p, dtype=bool)
-    if size_p:
-        new_seg[series_start] = True
-    new_seg |= change
-    seg = np.cumsum(new_seg) - 1
-    seg_start = np.flatnonzero(new_seg)
+    splits = _per_series_values(options.split, series_keys, to_key)
+    if splits:
+        phase_raw = np.zeros(size_p, dtype=np.int64)
+        for sc, keys in splits:
+            keys = np.sort(keys)
+            if sc is None:
+                phase_raw += np.searchsorted(keys, px, side="right")
+            else:
+                sel = pcode == sc
+                phase_raw[sel] += np.searchsorted(keys, px[sel], side="right")
+        new_seg = new_series.copy()
+        new_seg[1:] |= phase_raw[1:] != phase_raw[:-1]
+        seg = np.cumsum(new_seg, dtype=np.int64) - 1
+        seg_start = np.flatnonzero(new_seg)
+        phase = seg - seg[series_start][series_idx] + 1
+    else:
+        seg = series_idx
+        seg_start = series_start
+        phase = np.ones(size_p, dtype=np.int64)
     seg_series = pcode[seg_start]
-    pos_in_seg = np.arange(size_p) - seg_start[seg]
+    seg_len = np.diff(np.append(seg_start, size_p))
 
     include = np.ones(size_p, dtype=bool)
     for sc, keys in _per_series_values(options.exclude, series_keys, to_key):
@@ -249,6 +255,7 @@ def build(
     if options.freeze is not None:
         if options.freeze < 1:
             raise SpcInputError("freeze must be at least 1 point")
+        pos_in_seg = np.arange(size_p) - seg_start[seg]
         baseline = pos_in_seg < options.freeze
     else:
         baseline = np.ones(size_p, dtype=bool)
@@ -256,7 +263,12 @@ def build(
     # Enough points to draw a chart?
     nseg = seg_start.shape[0]
     finite = np.isfinite(py)
-    per_series = np.bincount(series_idx[finite], minlength=series_start.shape[0])
+    all_finite = bool(finite.all())
+    per_series = (
+        series_len
+        if all_finite
+        else np.bincount(series_idx[finite], minlength=series_start.shape[0])
+    )
     few = per_series < 2
     if few.any():
         s = int(np.argmax(few))
@@ -268,7 +280,8 @@ def build(
             series_keys,
         )
     if chart in MR_CHARTS:
-        per_seg = np.bincount(seg[finite & baseline & include], minlength=nseg)
+        usable = finite & baseline & include
+        per_seg = seg_len if bool(usable.all()) else np.bincount(seg[usable], minlength=nseg)
         few = per_seg < 2
         if few.any():
             s = int(np.argmax(few))
@@ -280,28 +293,27 @@ def build(
                 int(first_row[i]),
                 series_keys,
             )
-    del pos_in_series
-    phase = seg - seg[series_start][series_idx] + 1
 
     points = Points(
-        seg=seg.astype(np.int64),
-        seg_start=seg_start.astype(np.int64),
-        seg_series=seg_series.astype(np.int64),
-        series_start=series_start.astype(np.int64),
-        series_idx=series_idx.astype(np.int64),
-        phase=phase.astype(np.int64),
-        y=py.astype(np.float64),
-        ysum=ysum.astype(np.float64),
+        seg=np.asarray(seg, dtype=np.int64),
+        seg_start=np.asarray(seg_start, dtype=np.int64),
+        seg_series=np.asarray(seg_series, dtype=np.int64),
+        series_start=np.asarray(series_start, dtype=np.int64),
+        series_idx=series_idx,
+        phase=np.asarray(phase, dtype=np.int64),
+        y=np.asarray(py, dtype=np.float64),
+        ysum=np.asarray(ysum, dtype=np.float64),
         n=pn,
         ysd=pysd,
         baseline=baseline,
         include=include,
+        width=int(seg_len[0]) if seg_len.size and bool((seg_len == seg_len[0]).all()) else 0,
     )
     out_order = None if order is None and not aggregate else np.argsort(first_row, kind="stable")
     return Layout(
         points=points,
-        first_row=first_row.astype(np.int64),
-        series=pcode.astype(np.int64),
+        first_row=np.asarray(first_row, dtype=np.int64),
+        series=series_idx,
         x_key=px,
         out_order=out_order,
     )
