@@ -254,9 +254,9 @@ def test_mdc_points_use_making_data_count_colours_and_shapes(mdc_spec: dict[str,
     enc = layers_by_name(mdc_spec)["points"]["encoding"]
     colour = dict(zip(enc["color"]["scale"]["domain"], enc["color"]["scale"]["range"], strict=True))
     assert colour == {
-        "Common cause": "#7B7D7D",
-        "Special cause improvement": "#289DE0",
-        "Special cause concern": "#FAB428",
+        "Common cause": "#A6A6A6",
+        "Special cause improvement": "#00B0F0",
+        "Special cause concern": "#E46C0A",
     }
     shape = dict(zip(enc["shape"]["scale"]["domain"], enc["shape"]["scale"]["range"], strict=True))
     assert shape["Common cause"] == "circle"
@@ -276,7 +276,7 @@ def test_neutral_points_are_purple() -> None:
     scale = layers_by_name(spec)["points"]["encoding"]["color"]["scale"]
     assert (
         dict(zip(scale["domain"], scale["range"], strict=True))["Special cause neutral (high)"]
-        == "#361475"
+        == "#490092"
     )
 
 
@@ -403,13 +403,13 @@ def test_every_icon_is_svg_with_a_title(kind: Variation | Assurance) -> None:
 
 
 def test_icon_colours_follow_making_data_count() -> None:
-    assert VARIATION_ICONS[Variation.COMMON_CAUSE].fill == "#7B7D7D"
-    assert VARIATION_ICONS[Variation.IMPROVEMENT_LOW].fill == "#289DE0"
-    assert VARIATION_ICONS[Variation.CONCERN_HIGH].fill == "#FAB428"
-    assert VARIATION_ICONS[Variation.NEUTRAL_LOW].fill == "#361475"
-    assert ASSURANCE_ICONS[Assurance.PASS].fill == "#289DE0"
-    assert ASSURANCE_ICONS[Assurance.FAIL].fill == "#FAB428"
-    assert ASSURANCE_ICONS[Assurance.INCONSISTENT].fill == "#7B7D7D"
+    assert VARIATION_ICONS[Variation.COMMON_CAUSE].fill == "#A6A6A6"
+    assert VARIATION_ICONS[Variation.IMPROVEMENT_LOW].fill == "#00B0F0"
+    assert VARIATION_ICONS[Variation.CONCERN_HIGH].fill == "#E46C0A"
+    assert VARIATION_ICONS[Variation.NEUTRAL_LOW].fill == "#490092"
+    assert ASSURANCE_ICONS[Assurance.PASS].fill == "#00B0F0"
+    assert ASSURANCE_ICONS[Assurance.FAIL].fill == "#E46C0A"
+    assert ASSURANCE_ICONS[Assurance.INCONSISTENT].fill == "#A6A6A6"
 
 
 @pytest.mark.parametrize("kind", [*Variation, *Assurance])

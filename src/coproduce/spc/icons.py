@@ -16,10 +16,10 @@ from html import escape
 from coproduce.spc.types import Assurance, Variation
 
 # Making Data Count colours.
-GREY = "#7B7D7D"  # common cause; inconsistent assurance
-BLUE = "#289DE0"  # special cause improvement; assurance pass
-ORANGE = "#FAB428"  # special cause concern; assurance fail
-PURPLE = "#361475"  # special cause, neutral direction
+GREY = "#A6A6A6"  # common cause; inconsistent assurance (NHSRplotthedots palette)
+BLUE = "#00B0F0"  # special cause improvement; assurance pass
+ORANGE = "#E46C0A"  # special cause concern; assurance fail
+PURPLE = "#490092"  # special cause, neutral direction
 INK_DARK = "#212B32"  # NHS.UK text colour
 INK_LIGHT = "#FFFFFF"
 
