@@ -86,6 +86,155 @@ def _cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_spc(args: argparse.Namespace) -> int:
+    # Polars and NumPy load here, not at start-up; Django never does.
+    from coproduce.commands import spc
+
+    return spc.run(args)
+
+
+#: Chart types of ``coproduce spc`` (the values of :class:`coproduce.spc.ChartType`, listed
+#: here so that ``coproduce --help`` need not import NumPy).
+SPC_CHARTS = ("run", "i", "mr", "xbar", "s", "p", "pp", "u", "up", "c", "g", "t", "ip")
+
+SPC_DESCRIPTION = """\
+Compute run charts and Shewhart (SPC) charts for every series of a table, as qicharts2 and
+NHS England's Making Data Count do. INPUT is CSV (UTF-8 or Windows-1252), Excel (.xlsx, .xls,
+.ods) or Parquet. The output has one row per plotted point, in input order: series, x, y (the
+plotted statistic), n, cl, lcl, ucl, the signals and the runs analysis of each point."""
+
+SPC_EPILOG = """\
+x values may be numbers or dates: 2026-01-31, 2026-01, 31/01/2026, 31/01/26, Jan 2026.
+--split and --exclude take x values written the same way.
+
+examples:
+  coproduce spc waits.csv --chart i --x-col month --y-col minutes --output waits.svg
+  coproduce spc falls.xlsx --chart u --x-col month --y-col falls --n-col bed_days \\
+      --series-col ward --split 2026-04 --output falls.csv
+  coproduce spc ae.parquet --chart p --x-col period --y-col breaches --n-col attendances \\
+      --series-col org_code --rules mdc --direction decrease --output ae.html
+
+Exit status: 0 on success, 2 on bad input (one line on standard error naming the series, the
+row and the reason; no output file is written)."""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not at least 1")
+    return value
+
+
+def _finite_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def _add_spc_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    spc = commands.add_parser(
+        "spc",
+        help="compute SPC charts for every series of a CSV, Excel or Parquet file",
+        description=SPC_DESCRIPTION,
+        epilog=SPC_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    spc.add_argument("input", metavar="INPUT", help="a .csv, .tsv, .xlsx, .xls, .ods or .parquet")
+    spc.add_argument(
+        "--chart",
+        required=True,
+        type=str.lower,
+        choices=SPC_CHARTS,
+        help="run, i (individuals), mr, xbar, s, p, pp (Laney p'), u, up (Laney u'), c, g, t, "
+        "ip (Taylor's i')",
+    )
+    columns = spc.add_argument_group("columns")
+    columns.add_argument("--y-col", default="y", metavar="NAME", help="the values (default: y)")
+    columns.add_argument(
+        "--x-col",
+        metavar="NAME",
+        help="dates or numbers (default: x if there is one, else 1, 2, 3… within each series)",
+    )
+    columns.add_argument(
+        "--n-col",
+        metavar="NAME",
+        help="denominators (default: n, for the p, pp, u, up and ip charts)",
+    )
+    columns.add_argument(
+        "--series-col",
+        metavar="NAME",
+        help="one chart per value (default: series if there is one, else one chart)",
+    )
+    columns.add_argument("--sheet", metavar="NAME", help="the Excel sheet (default: the first)")
+    chart = spc.add_argument_group("chart")
+    chart.add_argument(
+        "--freeze",
+        type=_positive_int,
+        metavar="N",
+        help="the first N points are the baseline the limits come from",
+    )
+    chart.add_argument(
+        "--split",
+        action="append",
+        metavar="X[,X…]",
+        help="x values at which a new phase starts (repeatable)",
+    )
+    chart.add_argument(
+        "--exclude",
+        action="append",
+        metavar="X[,X…]",
+        help="x values left out of the centre line and limits (repeatable)",
+    )
+    chart.add_argument(
+        "--direction",
+        choices=("increase", "decrease", "neutral"),
+        default="neutral",
+        help="which way is better (default: neutral)",
+    )
+    chart.add_argument(
+        "--target", type=_finite_float, metavar="V", help="the target, for assurance (mdc)"
+    )
+    chart.add_argument(
+        "--rules",
+        choices=("anhoej", "ihi", "mdc"),
+        default="anhoej",
+        help="anhoej (qicharts2, default), ihi, or mdc (NHS England Making Data Count)",
+    )
+    chart.add_argument(
+        "--unscreened",
+        action="store_true",
+        help="do not screen out large moving ranges (i chart)",
+    )
+    chart.add_argument(
+        "--multiply",
+        type=_finite_float,
+        default=1.0,
+        metavar="K",
+        help="multiply y, limits and centre line by K (e.g. 100 for percentages)",
+    )
+    chart.add_argument(
+        "--funnel",
+        action="store_true",
+        help="x is a category (a funnel plot): no runs analysis",
+    )
+    out = spc.add_argument_group("output")
+    out.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help=".csv, .parquet, .json, .svg, .png or .html (default: CSV on standard output)",
+    )
+    out.add_argument("--title", help="chart title (svg, png, html)")
+    spc.set_defaults(func=_cmd_spc)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coproduce",
@@ -122,6 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     createuser.set_defaults(func=_cmd_createuser)
+
+    _add_spc_parser(commands)
 
     manage = commands.add_parser("manage", help="run a Django management command", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)
