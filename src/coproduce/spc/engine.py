@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from coproduce.spc import anhoej
 from coproduce.spc.types import (
@@ -21,11 +22,14 @@ from coproduce.spc.types import (
     ChartType,
     Direction,
     FloatArray,
+    Int32Array,
     IntArray,
     Rule,
     RuleSet,
     SpcOptions,
 )
+
+RuleArray = npt.NDArray[np.uint8]
 
 D2 = 1.128  # E[range of 2 normals] / sigma, as qicharts2
 MR_SCREEN = 3.267  # moving ranges >= 3.267 x mean are screened out (D4 for n = 2)
@@ -55,7 +59,7 @@ class Points:
     seg_series: IntArray  # series of each segment
     series_start: IntArray  # first point of each series
     series_idx: IntArray  # series (0..k-1, in computation order) of each point
-    phase: IntArray  # phase of each point within its series, from 1
+    phase: Int32Array  # phase of each point within its series, from 1
     y: FloatArray  # the plotted statistic, before `multiply`
     ysum: FloatArray  # sum of y at this x (counts for c, p, u charts)
     n: FloatArray | None  # sum of n at this x (denominators), or the subgroup size
@@ -82,7 +86,7 @@ class Computed:
     ucl_95: FloatArray
     y: FloatArray
     sigma_signal: BoolArray
-    rules: IntArray  # bit flags per point (RULE_BITS)
+    rules: RuleArray  # bit flags per point (RULE_BITS)
     # per segment
     n_obs: IntArray
     n_useful: IntArray
@@ -113,10 +117,16 @@ def _seg_mean(
     values: FloatArray, mask: BoolArray, seg: IntArray, nseg: int, width: int = 0
 ) -> FloatArray:
     """Mean of values[mask] per segment (NaN for an empty segment)."""
-    total = _segsum(np.where(mask, values, 0.0), seg, nseg, width)
-    count = _segcount(mask, seg, nseg, width)
+    if width and values.shape[0] == nseg * width:
+        # Reduce in place with `where=`: no temporary copy of the values.
+        m2 = mask.reshape(nseg, width)
+        total = np.sum(values.reshape(nseg, width), axis=1, where=m2)
+        count = m2.sum(axis=1)
+    else:
+        total = _segsum(np.where(mask, values, 0.0), seg, nseg)
+        count = _segcount(mask, seg, nseg)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return total / count
+        return np.asarray(total / count, dtype=np.float64)
 
 
 def _seg_median(values: FloatArray, mask: BoolArray, seg: IntArray, nseg: int) -> FloatArray:
@@ -149,14 +159,14 @@ def _moving_ranges(
     """Mean moving range per segment over the points in `mask` (moving ranges bridge the points
     left out by `mask` but not missing values), optionally screened as qicharts2 does."""
     if width and values.shape[0] == nseg * width and width > 1 and mask.all():
-        mr2 = np.abs(np.diff(values.reshape(nseg, width), axis=1))
+        mr2 = np.diff(values.reshape(nseg, width), axis=1)
+        np.abs(mr2, out=mr2)
         ok2 = np.isfinite(mr2)
-        mr2 = np.where(ok2, mr2, 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            mrbar = mr2.sum(axis=1) / ok2.sum(axis=1)
+            mrbar = np.sum(mr2, axis=1, where=ok2) / ok2.sum(axis=1)
             if screened:
-                keep = ok2 & (mr2 < MR_SCREEN * mrbar[:, None])
-                mrbar = np.where(keep, mr2, 0.0).sum(axis=1) / keep.sum(axis=1)
+                keep = mr2 < MR_SCREEN * mrbar[:, None]  # False for NaN
+                mrbar = np.sum(mr2, axis=1, where=keep) / keep.sum(axis=1)
         return np.asarray(mrbar, dtype=np.float64)
     idx = np.flatnonzero(mask)
     v = values[idx]
@@ -185,15 +195,16 @@ def c4(n: FloatArray) -> FloatArray:
 
 
 def _runs(
-    p: Points, y: FloatArray, cl: FloatArray, rule_set: RuleSet, rules: IntArray
+    p: Points, y: FloatArray, cl: FloatArray, rule_set: RuleSet, rules: RuleArray
 ) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray, BoolArray, IntArray]:
     """Runs analysis of the included points of each segment against its centre line."""
     nseg = p.n_segments
-    diff = y - cl
     with np.errstate(invalid="ignore"):
-        sign = np.sign(diff)
-    finite = np.isfinite(diff)
-    useful = p.include & finite & (sign != 0)
+        above = y > cl
+        below = y < cl
+    # +1 above, -1 below, 0 on the centre line or missing (not useful).
+    sign = above.view(np.int8) - below.view(np.int8)
+    useful = (above | below) & p.include
     all_useful = bool(useful.all())
     if all_useful:
         idx = np.zeros(0, dtype=np.int64)  # unused: every point is useful
@@ -207,6 +218,7 @@ def _runs(
     longest = np.full(nseg, -1, dtype=np.int64)
     n_runs = np.zeros(nseg, dtype=np.int64)
     run_len = np.zeros(0, dtype=np.int64)
+    starts = np.zeros(0, dtype=np.int64)
     count = su.shape[0]
     if count:
         new_run = np.ones(count, dtype=bool)
@@ -229,7 +241,7 @@ def _runs(
         low, high = anhoej.ihi_runs_limits(n_useful)
         cr_min = np.maximum(low - 1, 0)
         runs_count_signal = available & ((n_runs < low) | (n_runs > high))
-        shift_points = np.repeat(run_len, run_len) > lr_max[sg]
+        shift_points = np.repeat(run_len > lr_max[sg[starts]], run_len)
         rules[shift_points if all_useful else idx[shift_points]] |= 8
         rules[p.include & runs_count_signal[p.seg] & useful] |= 32
         trend_points = _ihi_trend(p, y)
@@ -241,7 +253,7 @@ def _runs(
         few_seg = available & (crossings < cr_min)
         signal = long_seg | few_seg
         if long_seg.any():
-            long_points = np.repeat(run_len, run_len) > lr_max[sg]
+            long_points = np.repeat(run_len > lr_max[sg[starts]], run_len)
             rules[long_points if all_useful else idx[long_points]] |= 2
         if few_seg.any():
             rules[useful & few_seg[p.seg]] |= 4
@@ -286,7 +298,7 @@ def _flag_runs_of_diffs(d: FloatArray, min_len: int, out: BoolArray, idx: IntArr
     out[idx[steps + 1]] = True
 
 
-def _mdc(p: Points, y: FloatArray, c: Computed, direction: Direction) -> IntArray:
+def _mdc(p: Points, y: FloatArray, c: Computed, direction: Direction) -> RuleArray:
     """Making Data Count rules (NHSRplotthedots `ptd_calculate_point_type`), per segment."""
     size = p.size
     seg = p.seg
@@ -337,7 +349,7 @@ def _mdc(p: Points, y: FloatArray, c: Computed, direction: Direction) -> IntArra
         member[2:] |= qual
         two = member & close
 
-    rules = np.zeros(size, dtype=np.int64)
+    rules = np.zeros(size, dtype=np.uint8)
     rules[outside] |= 1
     rules[shift] |= 8
     rules[trend] |= 16
@@ -360,6 +372,12 @@ def _mdc(p: Points, y: FloatArray, c: Computed, direction: Direction) -> IntArra
     return rules
 
 
+def _inf_to_nan(a: FloatArray) -> FloatArray:
+    a = np.asarray(a, dtype=np.float64)
+    inf = np.isinf(a)
+    return np.where(inf, np.nan, a) if inf.any() else a
+
+
 def compute(p: Points, chart: ChartType, options: SpcOptions) -> Computed:
     """Centre line, limits and signals of every point."""
     nseg = p.n_segments
@@ -373,14 +391,13 @@ def compute(p: Points, chart: ChartType, options: SpcOptions) -> Computed:
     size = p.size
     y = p.y
     base = p.baseline & p.include
-    nan = np.full(size, np.nan)
     mdc = options.rules is RuleSet.MDC
     screened = options.screened
-    ucl = lcl = ucl_95 = lcl_95 = nan
     finite_y = np.isfinite(y)
 
     if chart is ChartType.RUN:
         cl = B(_seg_median(y, base & finite_y, seg, nseg))
+        ucl = lcl = ucl_95 = lcl_95 = np.full(size, np.nan)
     elif chart in (ChartType.I, ChartType.T):
         v = np.power(y, 1 / 3.6) if chart is ChartType.T else y
         fin = np.isfinite(v)
@@ -514,17 +531,12 @@ def compute(p: Points, chart: ChartType, options: SpcOptions) -> Computed:
     else:  # pragma: no cover - every ChartType is handled above
         raise ValueError(f"unknown chart {chart}")
 
-    cl = np.where(np.isfinite(cl), cl, np.nan)
-    limits = []
-    for arr in (lcl, ucl, lcl_95, ucl_95):
-        arr = np.asarray(arr, dtype=np.float64)
-        limits.append(np.where(np.isfinite(arr), arr, np.nan))
-    lcl, ucl, lcl_95, ucl_95 = limits
+    # Non-finite limits are missing, as in qicharts2.
+    cl, lcl, ucl, lcl_95, ucl_95 = (_inf_to_nan(a) for a in (cl, lcl, ucl, lcl_95, ucl_95))
 
-    finite_y = np.isfinite(y)
     with np.errstate(invalid="ignore"):
-        sigma = finite_y & ((y > ucl) | (y < lcl))
-    rules = np.where(sigma, 1, 0).astype(np.int64)
+        sigma = (y > ucl) | (y < lcl)  # False where anything is NaN
+    rules = sigma.astype(np.uint8)
 
     n_obs = _segcount(p.include, seg, nseg, W)
     runs_off = chart is ChartType.MR or options.funnel
@@ -532,7 +544,7 @@ def compute(p: Points, chart: ChartType, options: SpcOptions) -> Computed:
     available = n_useful > 0
     if runs_off:
         signal = np.zeros(nseg, dtype=bool)
-        rules &= ~np.int64(2 | 4 | 8 | 16 | 32)
+        rules &= np.uint8(0xFF ^ (2 | 4 | 8 | 16 | 32))
     c = Computed(
         cl=cl,
         lcl=lcl,

@@ -32,7 +32,9 @@ MR_CHARTS = {ChartType.I, ChartType.MR, ChartType.T, ChartType.PP, ChartType.UP,
 @dataclass(slots=True)
 class Layout:
     points: Points
-    first_row: IntArray  # 0-based input row of each point (its first row if aggregated)
+    # 0-based input row of each point (its first row if aggregated); None when every point is
+    # the row at its own position (already sorted, nothing aggregated).
+    first_row: IntArray | None
     series: IntArray  # series code of each point
     x_key: FloatArray  # x key of each point
     out_order: IntArray | None  # computation index of each output row (None: identical)
@@ -41,6 +43,10 @@ class Layout:
 def _fail(message: str, code: int, row: int, series_keys: Sequence[Any] | None) -> SpcInputError:
     key = series_keys[code] if series_keys is not None else None
     return SpcInputError(message, series=key, row=row + 1)
+
+
+def _row(first_row: IntArray | None, i: int) -> int:
+    return i if first_row is None else int(first_row[i])
 
 
 def _first(mask: BoolArray) -> int:
@@ -146,7 +152,7 @@ def build(
     same = code[1:] == code[:-1]
     changes = int(rows - 1 - np.count_nonzero(same)) if rows else 0
     grouped = rows == 0 or changes + 1 == n_series
-    increasing = grouped and bool(np.all(xk[1:][same] > xk[:-1][same]))
+    increasing = grouped and bool(np.all((xk[1:] > xk[:-1]) | ~same))
     if increasing:
         order = None
         scode, sx, sy, sn = code, xk, y, n
@@ -156,14 +162,18 @@ def build(
         scode, sx, sy = code[order], xk[order], y[order]
         sn = n[order] if n is not None else None
         aggregate = True
-    row_of = order if order is not None else np.arange(rows)
+    # Input row of each sorted row (None: the same as its position).
+    row_of: IntArray | None = order
 
     if aggregate:
         new = np.ones(rows, dtype=bool)
         new[1:] = (scode[1:] != scode[:-1]) | (sx[1:] != sx[:-1])
         starts = np.flatnonzero(new)
         gid = np.cumsum(new) - 1
-        first_row: IntArray = np.minimum.reduceat(row_of, starts) if rows else row_of
+        rows_sorted = row_of if row_of is not None else np.arange(rows, dtype=np.int64)
+        first_row: IntArray | None = (
+            np.minimum.reduceat(rows_sorted, starts) if rows else rows_sorted
+        )
         pcode, px = scode[starts], sx[starts]
         valid = ~np.isnan(sy)
         count = np.bincount(gid, weights=valid, minlength=starts.size).astype(np.float64)
@@ -204,7 +214,7 @@ def build(
                 raise SpcInputError(f"unknown aggregate {options.agg!r}")
         pysd: FloatArray | None = ysd if chart.is_subgroup else None
     else:
-        first_row = row_of.astype(np.int64)
+        first_row = row_of
         pcode, px = scode, sx
         ysum = sy
         if sn is not None:
@@ -238,11 +248,11 @@ def build(
         new_seg[1:] |= phase_raw[1:] != phase_raw[:-1]
         seg = np.cumsum(new_seg, dtype=np.int64) - 1
         seg_start = np.flatnonzero(new_seg)
-        phase = seg - seg[series_start][series_idx] + 1
+        phase = (seg - seg[series_start][series_idx] + 1).astype(np.int32)
     else:
         seg = series_idx
         seg_start = series_start
-        phase = np.ones(size_p, dtype=np.int64)
+        phase = np.ones(size_p, dtype=np.int32)
     seg_series = pcode[seg_start]
     seg_len = np.diff(np.append(seg_start, size_p))
 
@@ -276,7 +286,7 @@ def build(
         raise _fail(
             f"too few points for a chart ({int(per_series[s])} with a value; at least 2 needed)",
             int(pcode[i]),
-            int(first_row[i]),
+            _row(first_row, i),
             series_keys,
         )
     if chart in MR_CHARTS:
@@ -290,7 +300,7 @@ def build(
                 "too few points in this phase's baseline to estimate the variation "
                 f"({int(per_seg[s])}; at least 2 needed)",
                 int(pcode[i]),
-                int(first_row[i]),
+                _row(first_row, i),
                 series_keys,
             )
 
@@ -300,7 +310,7 @@ def build(
         seg_series=np.asarray(seg_series, dtype=np.int64),
         series_start=np.asarray(series_start, dtype=np.int64),
         series_idx=series_idx,
-        phase=np.asarray(phase, dtype=np.int64),
+        phase=phase,
         y=np.asarray(py, dtype=np.float64),
         ysum=np.asarray(ysum, dtype=np.float64),
         n=pn,
@@ -309,10 +319,14 @@ def build(
         include=include,
         width=int(seg_len[0]) if seg_len.size and bool((seg_len == seg_len[0]).all()) else 0,
     )
-    out_order = None if order is None and not aggregate else np.argsort(first_row, kind="stable")
+    out_order = (
+        None
+        if first_row is None or (order is None and not aggregate)
+        else np.argsort(first_row, kind="stable")
+    )
     return Layout(
         points=points,
-        first_row=np.asarray(first_row, dtype=np.int64),
+        first_row=first_row,
         series=series_idx,
         x_key=px,
         out_order=out_order,

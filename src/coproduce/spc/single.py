@@ -90,7 +90,7 @@ def _result(
     annotations: Sequence[Annotation],
 ) -> SpcResult:
     p = lay.points
-    xs = tuple(x_col.gather(lay.first_row).to_list())
+    xs = tuple((x_col if lay.first_row is None else x_col.gather(lay.first_row)).to_list())
     phases = []
     stops = np.append(p.seg_start[1:], p.size)
     for s, (start, stop) in enumerate(zip(p.seg_start.tolist(), stops.tolist(), strict=True)):

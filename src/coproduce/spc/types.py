@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+Int32Array = npt.NDArray[np.int32]
 BoolArray = npt.NDArray[np.bool_]
 
 
@@ -185,7 +186,7 @@ class SpcResult:
     ucl: FloatArray
     lcl_95: FloatArray
     ucl_95: FloatArray
-    phase: IntArray
+    phase: Int32Array
     baseline: BoolArray
     include: BoolArray
     sigma_signal: BoolArray
