@@ -11,7 +11,8 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help run test install-web install-dev system-deps lint typecheck \
-        test-sqlite test-postgres test-fast lock update-frontend clean
+        test-sqlite test-postgres test-fast lock update-frontend clean \
+        bench-spc
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -57,6 +58,9 @@ test: install-dev system-deps lint typecheck test-sqlite test-postgres ## everyt
 
 test-fast: install-dev ## unit and database tests on SQLite, no browser
 	$(BIN)/pytest -m "not browser" -q
+
+bench-spc: install-dev ## time SPC (200,000 series x 36) against clinical-qikit; BENCH_SPC_ARGS="--series 2000"
+	$(BIN)/python benchmarks/spc_bench.py $(BENCH_SPC_ARGS)
 
 lock: ## re-resolve requirements/constraints.txt from pyproject.toml
 	scripts/lock.sh

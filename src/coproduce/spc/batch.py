@@ -262,7 +262,11 @@ def _frame(
             "series": series_out,
             "x": x_out,
             "y": pick(res.y),
-            "n": pick(p.n) if p.n is not None else np.full(size, np.nan),
+            "n": (
+                pick(p.n)
+                if p.n is not None
+                else pl.repeat(None, size, dtype=pl.Float64, eager=True)
+            ),
             "cl": pick(res.cl),
             "lcl": pick(res.lcl),
             "ucl": pick(res.ucl),
