@@ -313,9 +313,9 @@ def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
 
 
 def _write_parquet(result: pl.DataFrame, path: Path) -> None:
-    # LZ4, no column statistics and row groups of 2 Mi rows: about three times faster to
-    # write than the defaults (zstd, statistics, 512 Ki rows) for millions of rows.
-    result.write_parquet(path, compression="lz4", statistics=False, row_group_size=1 << 21)
+    # LZ4 and no column statistics: about twice as fast to write as the defaults (zstd with
+    # statistics) for millions of rows; Polars' default row groups let both cores compress.
+    result.write_parquet(path, compression="lz4", statistics=False)
 
 
 def _write_csv(result: pl.DataFrame, path: Path) -> None:
