@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "coproduce.web.accounts",
     "coproduce.web.audit",
     "coproduce.web.projects",
+    "coproduce.web.measures",
+    "coproduce.web.improvement",
     "coproduce.web.api",
     "ninja",
 ]

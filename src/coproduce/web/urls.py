@@ -9,6 +9,8 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("accounts/", include("coproduce.web.accounts.urls")),
     path("projects/", include("coproduce.web.projects.urls")),
+    path("projects/<int:pk>/measures/", include("coproduce.web.measures.urls")),
+    path("projects/<int:pk>/improvement/", include("coproduce.web.improvement.urls")),
     path("invitations/<str:token>/", project_views.invitation, name="invitation"),
     path("api/v1/", api.urls),
 ]
