@@ -1,0 +1,609 @@
+"""The one place that changes aims, change ideas, PDSA cycles and progress scores.
+
+Every function is keyword-only, atomic, takes the acting user as ``by`` and writes an
+audit event (docs/adr/0004). Audit summaries name things by id, number and field names
+only: never the free text people typed.
+
+Members who are not observers create and edit; only facilitators delete.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from coproduce.improvement import aims as core_aims
+from coproduce.improvement import pdsa as core_pdsa
+from coproduce.web.accounts.models import User
+from coproduce.web.audit import actions as audit
+from coproduce.web.errors import ActionError, NotAllowed
+from coproduce.web.measures.models import Measure
+from coproduce.web.projects.models import Project, ProjectMembership
+
+from . import selectors
+from .models import (
+    PROGRESS_SCORES,
+    Aim,
+    ChangeIdea,
+    Decision,
+    PDSACycle,
+    Prediction,
+    PredictionResult,
+    ProgressScore,
+    Purpose,
+)
+
+
+def _require_editor(*, project: Project, user: User) -> None:
+    if not selectors.can_edit(project=project, user=user):
+        raise NotAllowed("Observers can see the project's improvement work but not change it.")
+
+
+def _require_facilitator(*, project: Project, user: User) -> None:
+    if not selectors.can_delete(project=project, user=user):
+        raise NotAllowed("Only the project's facilitators can delete improvement work.")
+
+
+def _changed(obj: Any, values: dict[str, Any]) -> list[str]:
+    return [name for name, value in values.items() if getattr(obj, name) != value]
+
+
+# -- aims --------------------------------------------------------------------------------
+
+
+def _clean_aim(
+    *,
+    project: Project,
+    what: str,
+    for_whom: str,
+    baseline: object,
+    unit: str,
+    target: object,
+    direction: str,
+    deadline: object,
+    outcome_measure: Measure | None,
+    check_deadline_passed: bool,
+) -> dict[str, Any]:
+    problems = core_aims.check_aim(
+        what=what,
+        for_whom=for_whom,
+        baseline=baseline,
+        target=target,
+        direction=direction,
+        deadline=deadline,
+        today=timezone.localdate(),
+    )
+    if not check_deadline_passed:
+        problems = [p for p in problems if "has passed" not in p.message]
+    if problems:
+        raise ActionError(problems[0].message, field=problems[0].field)
+    if outcome_measure is not None and outcome_measure.project_id != project.pk:
+        raise ActionError("Choose one of this project's measures", field="outcome_measure")
+    return {
+        "what": what.strip(),
+        "for_whom": for_whom.strip(),
+        "baseline": core_aims.as_number(baseline),
+        "unit": unit.strip(),
+        "target": core_aims.as_number(target),
+        "direction": direction,
+        "deadline": core_aims.as_date(deadline),
+        "outcome_measure": outcome_measure,
+    }
+
+
+@transaction.atomic
+def create_aim(
+    *,
+    project: Project,
+    what: str,
+    for_whom: str,
+    baseline: object,
+    target: object,
+    direction: str,
+    deadline: object,
+    unit: str = "",
+    outcome_measure: Measure | None = None,
+    by: User,
+) -> Aim:
+    """State an aim: how much, by when, for whom. Its deadline must be in the future."""
+    _require_editor(project=project, user=by)
+    values = _clean_aim(
+        project=project,
+        what=what,
+        for_whom=for_whom,
+        baseline=baseline,
+        unit=unit,
+        target=target,
+        direction=direction,
+        deadline=deadline,
+        outcome_measure=outcome_measure,
+        check_deadline_passed=True,
+    )
+    aim = Aim.objects.create(project=project, created_by=by, updated_by=by, **values)
+    audit.record(
+        action="aim.created",
+        by=by,
+        project=project,
+        target=aim,
+        summary=f"Stated aim {aim.pk}",
+    )
+    return aim
+
+
+@transaction.atomic
+def update_aim(
+    *,
+    aim: Aim,
+    what: str,
+    for_whom: str,
+    baseline: object,
+    target: object,
+    direction: str,
+    deadline: object,
+    unit: str = "",
+    outcome_measure: Measure | None = None,
+    by: User,
+) -> Aim:
+    """Change an aim. A deadline already passed may stay, but not be newly set."""
+    _require_editor(project=aim.project, user=by)
+    values = _clean_aim(
+        project=aim.project,
+        what=what,
+        for_whom=for_whom,
+        baseline=baseline,
+        unit=unit,
+        target=target,
+        direction=direction,
+        deadline=deadline,
+        outcome_measure=outcome_measure,
+        check_deadline_passed=core_aims.as_date(deadline) != aim.deadline,
+    )
+    changed = _changed(aim, values)
+    for name, value in values.items():
+        setattr(aim, name, value)
+    aim.updated_by = by
+    aim.updated_at = timezone.now()
+    aim.save()
+    audit.record(
+        action="aim.updated",
+        by=by,
+        project=aim.project,
+        target=aim,
+        summary=f"Updated aim {aim.pk} ({', '.join(changed) or 'no changes'})",
+        data={"fields": changed},
+    )
+    return aim
+
+
+@transaction.atomic
+def delete_aim(*, aim: Aim, by: User) -> None:
+    _require_facilitator(project=aim.project, user=by)
+    pk = aim.pk
+    aim.delete()
+    audit.record(
+        action="aim.deleted",
+        by=by,
+        project=aim.project,
+        summary=f"Deleted aim {pk}",
+        data={"aim": pk},
+    )
+
+
+# -- change ideas ------------------------------------------------------------------------
+
+
+def _clean_title(*, project: Project, title: str, exclude: int | None = None) -> str:
+    title = title.strip()
+    if not title:
+        raise ActionError("Enter a short title for the change idea", field="title")
+    if len(title) > 200:
+        raise ActionError("The title must be 200 characters or fewer", field="title")
+    clash = ChangeIdea.objects.filter(project=project, title__iexact=title)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
+    if clash.exists():
+        raise ActionError(f"There is already a change idea called {title}", field="title")
+    return title
+
+
+@transaction.atomic
+def create_change_idea(
+    *, project: Project, title: str, description: str = "", by: User
+) -> ChangeIdea:
+    _require_editor(project=project, user=by)
+    idea = ChangeIdea.objects.create(
+        project=project,
+        title=_clean_title(project=project, title=title),
+        description=description.strip(),
+        created_by=by,
+        updated_by=by,
+    )
+    audit.record(
+        action="change_idea.created",
+        by=by,
+        project=project,
+        target=idea,
+        summary=f"Added change idea {idea.pk}",
+    )
+    return idea
+
+
+@transaction.atomic
+def update_change_idea(
+    *, change_idea: ChangeIdea, title: str, description: str = "", by: User
+) -> ChangeIdea:
+    _require_editor(project=change_idea.project, user=by)
+    values = {
+        "title": _clean_title(project=change_idea.project, title=title, exclude=change_idea.pk),
+        "description": description.strip(),
+    }
+    changed = _changed(change_idea, values)
+    for name, value in values.items():
+        setattr(change_idea, name, value)
+    change_idea.updated_by = by
+    change_idea.updated_at = timezone.now()
+    change_idea.save()
+    audit.record(
+        action="change_idea.updated",
+        by=by,
+        project=change_idea.project,
+        target=change_idea,
+        summary=f"Updated change idea {change_idea.pk} ({', '.join(changed) or 'no changes'})",
+        data={"fields": changed},
+    )
+    return change_idea
+
+
+@transaction.atomic
+def delete_change_idea(*, change_idea: ChangeIdea, by: User) -> None:
+    """Delete a change idea and its whole ramp of cycles."""
+    _require_facilitator(project=change_idea.project, user=by)
+    pk = change_idea.pk
+    cycles = change_idea.cycles.count()
+    change_idea.delete()
+    audit.record(
+        action="change_idea.deleted",
+        by=by,
+        project=change_idea.project,
+        summary=f"Deleted change idea {pk} and its {cycles} PDSA cycle(s)",
+        data={"change_idea": pk, "cycles": cycles},
+    )
+
+
+# -- PDSA cycles -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PredictionData:
+    """One row of a cycle's predictions. ``pk`` names an existing prediction to keep."""
+
+    question: str
+    prediction: str
+    rationale: str = ""
+    result: str = ""
+    pk: int | None = None
+
+
+#: The worksheet's fields that are plain values, with their defaults.
+CYCLE_FIELDS: dict[str, Any] = {
+    "purpose": "",
+    "start_date": None,
+    "end_date": None,
+    "objective": "",
+    "plan_who": "",
+    "plan_what": "",
+    "plan_when": "",
+    "plan_where": "",
+    "scale": "",
+    "data_plan": "",
+    "other_participants": 0,
+    "carried_out_as_planned": None,
+    "observations": "",
+    "learning": "",
+    "decision": "",
+    "next_steps": "",
+}
+
+
+def _clean_cycle(values: dict[str, Any], predictions: Sequence[PredictionData]) -> dict[str, Any]:
+    cleaned = dict(values)
+    for name, value in cleaned.items():
+        if isinstance(value, str):
+            cleaned[name] = value.strip()
+    start = cleaned["start_date"]
+    if not isinstance(start, datetime.date):
+        raise ActionError("Enter the date the cycle starts", field="start_date")
+    end = cleaned["end_date"]
+    if end is not None and not isinstance(end, datetime.date):
+        raise ActionError("The end date must be a date", field="end_date")
+    if not cleaned["objective"]:
+        raise ActionError("Say what this cycle is for: its objective", field="objective")
+    if cleaned["purpose"] not in ("", *Purpose.values):
+        raise ActionError("Choose a purpose from the list", field="purpose")
+    if cleaned["decision"] is None:
+        cleaned["decision"] = ""
+    if cleaned["decision"] not in ("", *Decision.values):
+        raise ActionError("Choose adopt, adapt or abandon", field="decision")
+    other = cleaned["other_participants"]
+    if not isinstance(other, int) or isinstance(other, bool) or other < 0:
+        raise ActionError(
+            "Other participants must be a whole number, 0 or more", field="other_participants"
+        )
+    problem = core_pdsa.dates_problem(start_date=start, end_date=end)
+    if problem:
+        raise ActionError(problem, field="end_date")
+    for row in predictions:
+        if not row.question.strip() or not row.prediction.strip():
+            raise ActionError(
+                "Each prediction needs a question and what you predict", field="predictions"
+            )
+        if row.result not in ("", *PredictionResult.values):
+            raise ActionError("Choose how each prediction turned out", field="predictions")
+    problem = core_pdsa.decision_problem(
+        decision=cleaned["decision"],
+        learning=cleaned["learning"],
+        results=[row.result for row in predictions],
+    )
+    if problem:
+        raise ActionError(problem, field="decision")
+    return cleaned
+
+
+def _check_links(
+    *,
+    project: Project,
+    measures: Iterable[Measure],
+    participants: Iterable[ProjectMembership],
+) -> tuple[list[Measure], list[ProjectMembership]]:
+    measures = list(measures)
+    participants = list(participants)
+    if any(measure.project_id != project.pk for measure in measures):
+        raise ActionError("Choose measures from this project", field="measures")
+    if any(member.project_id != project.pk for member in participants):
+        raise ActionError("Choose participants from this project's members", field="participants")
+    return measures, participants
+
+
+def _save_predictions(cycle: PDSACycle, predictions: Sequence[PredictionData]) -> None:
+    existing = {p.pk: p for p in cycle.predictions.all()}
+    keep: set[int] = set()
+    for row in predictions:
+        values = {
+            "question": row.question.strip(),
+            "prediction": row.prediction.strip(),
+            "rationale": row.rationale.strip(),
+            "result": row.result,
+        }
+        if row.pk is not None and row.pk in existing:
+            prediction = existing[row.pk]
+            for name, value in values.items():
+                setattr(prediction, name, value)
+            prediction.save()
+            keep.add(row.pk)
+        else:
+            Prediction.objects.create(cycle=cycle, **values)
+    for pk, prediction in existing.items():
+        if pk not in keep:
+            prediction.delete()
+
+
+@transaction.atomic
+def create_cycle(
+    *,
+    change_idea: ChangeIdea,
+    start_date: datetime.date,
+    objective: str,
+    predictions: Sequence[PredictionData] = (),
+    measures: Iterable[Measure] = (),
+    participants: Iterable[ProjectMembership] = (),
+    by: User,
+    **fields: Any,
+) -> PDSACycle:
+    """Add the next cycle to a change idea's ramp. ``fields`` are the other worksheet fields."""
+    project = change_idea.project
+    _require_editor(project=project, user=by)
+    unknown = set(fields) - set(CYCLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown cycle fields: {', '.join(sorted(unknown))}")
+    values = {**CYCLE_FIELDS, **fields, "start_date": start_date, "objective": objective}
+    values = _clean_cycle(values, predictions)
+    measure_list, member_list = _check_links(
+        project=project, measures=measures, participants=participants
+    )
+    number = core_pdsa.next_number(change_idea.cycles.values_list("number", flat=True))
+    try:
+        with transaction.atomic():
+            cycle = PDSACycle.objects.create(
+                change_idea=change_idea, number=number, created_by=by, updated_by=by, **values
+            )
+    except IntegrityError:
+        raise ActionError("Someone else added a cycle at the same time. Try again.") from None
+    cycle.measures.set(measure_list)
+    cycle.participants.set(member_list)
+    _save_predictions(cycle, predictions)
+    audit.record(
+        action="pdsa.created",
+        by=by,
+        project=project,
+        target=cycle,
+        summary=f"Added PDSA {number} to change idea {change_idea.pk}",
+        data={"change_idea": change_idea.pk, "number": number},
+    )
+    return cycle
+
+
+@transaction.atomic
+def update_cycle(
+    *,
+    cycle: PDSACycle,
+    predictions: Sequence[PredictionData] | None = None,
+    measures: Iterable[Measure] | None = None,
+    participants: Iterable[ProjectMembership] | None = None,
+    by: User,
+    **fields: Any,
+) -> PDSACycle:
+    """Change a cycle's worksheet. Only the fields given change; ``None`` lists stay."""
+    project = cycle.change_idea.project
+    _require_editor(project=project, user=by)
+    unknown = set(fields) - set(CYCLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown cycle fields: {', '.join(sorted(unknown))}")
+    current = {name: getattr(cycle, name) for name in CYCLE_FIELDS}
+    values = {**current, **fields}
+    if predictions is None:
+        rows = [
+            PredictionData(p.question, p.prediction, p.rationale, p.result, pk=p.pk)
+            for p in cycle.predictions.all()
+        ]
+    else:
+        rows = list(predictions)
+    values = _clean_cycle(values, rows)
+    measure_list, member_list = _check_links(
+        project=project, measures=measures or (), participants=participants or ()
+    )
+    changed = _changed(cycle, values)
+    for name, value in values.items():
+        setattr(cycle, name, value)
+    cycle.updated_by = by
+    cycle.updated_at = timezone.now()
+    cycle.save()
+    if measures is not None:
+        if {m.pk for m in cycle.measures.all()} != {m.pk for m in measure_list}:
+            changed.append("measures")
+        cycle.measures.set(measure_list)
+    if participants is not None:
+        if {m.pk for m in cycle.participants.all()} != {m.pk for m in member_list}:
+            changed.append("participants")
+        cycle.participants.set(member_list)
+    if predictions is not None:
+        changed.append("predictions")
+        _save_predictions(cycle, rows)
+    audit.record(
+        action="pdsa.updated",
+        by=by,
+        project=project,
+        target=cycle,
+        summary=(
+            f"Updated PDSA {cycle.number} of change idea {cycle.change_idea_id} "
+            f"({', '.join(changed) or 'no changes'})"
+        ),
+        data={"fields": changed, "decision": cycle.decision},
+    )
+    return cycle
+
+
+@transaction.atomic
+def delete_cycle(*, cycle: PDSACycle, by: User) -> None:
+    """Delete a cycle; the later cycles of its ramp are renumbered to close the gap."""
+    idea = cycle.change_idea
+    _require_facilitator(project=idea.project, user=by)
+    pk, number = cycle.pk, cycle.number
+    cycle.delete()
+    for later in idea.cycles.filter(number__gt=number).order_by("number"):
+        later.number -= 1
+        later.save(update_fields=["number"])
+    audit.record(
+        action="pdsa.deleted",
+        by=by,
+        project=idea.project,
+        summary=f"Deleted PDSA {number} of change idea {idea.pk}",
+        data={"change_idea": idea.pk, "cycle": pk, "number": number},
+    )
+
+
+# -- progress scores ---------------------------------------------------------------------
+
+
+def _check_score(*, score: object, recorded_on: object) -> Decimal:
+    try:
+        value = Decimal(str(score))
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if value.is_nan() or value not in PROGRESS_SCORES:
+        raise ActionError("A progress score is from 0.5 to 5.0 in steps of 0.5", field="score")
+    if not isinstance(recorded_on, datetime.date):
+        raise ActionError("Enter the date of the score", field="recorded_on")
+    if recorded_on > timezone.localdate():
+        raise ActionError("The date of the score cannot be in the future", field="recorded_on")
+    return value.quantize(Decimal("0.1"))
+
+
+@transaction.atomic
+def record_progress_score(
+    *,
+    project: Project,
+    score: object,
+    recorded_on: datetime.date,
+    note: str = "",
+    by: User,
+) -> ProgressScore:
+    """Record the IHI progress score (0.5 to 5.0 in steps of 0.5) on a date."""
+    _require_editor(project=project, user=by)
+    value = _check_score(score=score, recorded_on=recorded_on)
+    progress = ProgressScore.objects.create(
+        project=project,
+        score=value,
+        recorded_on=recorded_on,
+        note=note.strip(),
+        created_by=by,
+    )
+    audit.record(
+        action="progress_score.recorded",
+        by=by,
+        project=project,
+        target=progress,
+        summary=f"Recorded progress score {progress.score} for {recorded_on.isoformat()}",
+        data={"score": str(progress.score), "recorded_on": recorded_on.isoformat()},
+    )
+    return progress
+
+
+@transaction.atomic
+def delete_progress_score(*, progress_score: ProgressScore, by: User) -> None:
+    _require_facilitator(project=progress_score.project, user=by)
+    pk = progress_score.pk
+    progress_score.delete()
+    audit.record(
+        action="progress_score.deleted",
+        by=by,
+        project=progress_score.project,
+        summary=f"Deleted progress score {pk}",
+        data={"progress_score": pk},
+    )
+
+
+@transaction.atomic
+def update_progress_score(
+    *,
+    progress_score: ProgressScore,
+    score: object,
+    recorded_on: datetime.date,
+    note: str = "",
+    by: User,
+) -> ProgressScore:
+    """Correct a recorded progress score."""
+    project = progress_score.project
+    _require_editor(project=project, user=by)
+    value = _check_score(score=score, recorded_on=recorded_on)
+    values = {"score": value, "recorded_on": recorded_on, "note": note.strip()}
+    changed = _changed(progress_score, values)
+    for name, new in values.items():
+        setattr(progress_score, name, new)
+    progress_score.save()
+    audit.record(
+        action="progress_score.updated",
+        by=by,
+        project=project,
+        target=progress_score,
+        summary=(
+            f"Updated progress score {progress_score.pk} ({', '.join(changed) or 'no changes'})"
+        ),
+        data={"fields": changed, "score": str(value)},
+    )
+    return progress_score

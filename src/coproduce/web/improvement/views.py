@@ -1,0 +1,418 @@
+"""Pages of the Model for Improvement: aims, change ideas, PDSA ramps, progress scores.
+
+Any member views; members who are not observers create and edit; facilitators delete.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from coproduce.web.accounts.models import User
+from coproduce.web.errors import ActionError
+from coproduce.web.projects import selectors as project_selectors
+from coproduce.web.projects.models import Project
+
+from . import actions, selectors
+from .forms import AimForm, ChangeIdeaForm, CycleForm, PredictionFormSet, ProgressScoreForm
+from .models import Aim, ChangeIdea, PDSACycle
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _project(request: HttpRequest, pk: int) -> Project:
+    return project_selectors.project_for_user(pk=pk, user=request.user)
+
+
+def _editable_project(request: HttpRequest, pk: int) -> Project:
+    project = _project(request, pk)
+    if not selectors.can_edit(project=project, user=request.user):
+        raise PermissionDenied("Observers can see the improvement work but not change it.")
+    return project
+
+
+def _facilitated_project(request: HttpRequest, pk: int) -> Project:
+    project = _project(request, pk)
+    if not selectors.can_delete(project=project, user=request.user):
+        raise PermissionDenied("Only the project's facilitators can delete improvement work.")
+    return project
+
+
+def _permissions(request: HttpRequest, project: Project) -> dict[str, bool]:
+    return {
+        "can_edit": selectors.can_edit(project=project, user=request.user),
+        "can_delete": selectors.can_delete(project=project, user=request.user),
+    }
+
+
+@login_required
+def overview(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    ramps = selectors.ramps_of(project=project)
+    aims = [
+        {
+            "aim": aim,
+            "statement": selectors.aim_statement(aim),
+            "problems": selectors.aim_problems(aim),
+        }
+        for aim in selectors.aims_of(project=project)
+    ]
+    return render(
+        request,
+        "improvement/overview.html",
+        {
+            "project": project,
+            "aims": aims,
+            "ramps": ramps,
+            "timeline": selectors.timeline_of(ramps),
+            "progress": selectors.latest_progress_score(project=project),
+            **_permissions(request, project),
+        },
+    )
+
+
+# -- aims --------------------------------------------------------------------------------
+
+
+def _aim_page(request: HttpRequest, project: Project, aim: Aim | None) -> HttpResponse:
+    initial: dict[str, Any] = {}
+    if aim is not None:
+        initial = {
+            "what": aim.what,
+            "for_whom": aim.for_whom,
+            "baseline": f"{aim.baseline:g}",
+            "unit": aim.unit,
+            "target": f"{aim.target:g}",
+            "direction": aim.direction,
+            "deadline": aim.deadline.isoformat(),
+            "outcome_measure": aim.outcome_measure,
+        }
+    form = AimForm(
+        request.POST or None, initial=initial, measures=selectors.measures_of(project=project)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if aim is None:
+                actions.create_aim(project=project, by=_user(request), **form.cleaned_data)
+            else:
+                actions.update_aim(aim=aim, by=_user(request), **form.cleaned_data)
+        except ActionError as error:
+            form.add_action_error(error)
+        else:
+            messages.success(request, "Aim saved.")
+            return redirect("improvement:overview", pk=project.pk)
+    return render(
+        request, "improvement/aim_form.html", {"project": project, "form": form, "aim": aim}
+    )
+
+
+@login_required
+def aim_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _aim_page(request, _editable_project(request, pk), None)
+
+
+@login_required
+def aim_edit(request: HttpRequest, pk: int, aim_pk: int) -> HttpResponse:
+    project = _editable_project(request, pk)
+    return _aim_page(request, project, selectors.aim_in(project=project, pk=aim_pk))
+
+
+def _confirm_delete(
+    request: HttpRequest,
+    *,
+    project: Project,
+    heading: str,
+    explanation: str,
+    button: str,
+    cancel: str,
+    delete: Any,
+    done: str,
+    next_url: str,
+) -> HttpResponse:
+    error = None
+    if request.method == "POST":
+        try:
+            delete()
+        except ActionError as refusal:
+            error = refusal.message
+        else:
+            messages.success(request, done)
+            return redirect(next_url)
+    return render(
+        request,
+        "improvement/confirm_delete.html",
+        {
+            "project": project,
+            "heading": heading,
+            "explanation": explanation,
+            "button": button,
+            "cancel": cancel,
+            "error": error,
+        },
+    )
+
+
+@login_required
+def aim_delete(request: HttpRequest, pk: int, aim_pk: int) -> HttpResponse:
+    project = _facilitated_project(request, pk)
+    aim = selectors.aim_in(project=project, pk=aim_pk)
+    overview_url = reverse("improvement:overview", args=[project.pk])
+    return _confirm_delete(
+        request,
+        project=project,
+        heading="Delete this aim?",
+        explanation=selectors.aim_statement(aim),
+        button="Delete aim",
+        cancel=overview_url,
+        delete=lambda: actions.delete_aim(aim=aim, by=_user(request)),
+        done="The aim was deleted.",
+        next_url=overview_url,
+    )
+
+
+# -- change ideas ------------------------------------------------------------------------
+
+
+def _idea_page(request: HttpRequest, project: Project, idea: ChangeIdea | None) -> HttpResponse:
+    initial = {"title": idea.title, "description": idea.description} if idea else {}
+    form = ChangeIdeaForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if idea is None:
+                idea = actions.create_change_idea(
+                    project=project, by=_user(request), **form.cleaned_data
+                )
+            else:
+                actions.update_change_idea(change_idea=idea, by=_user(request), **form.cleaned_data)
+        except ActionError as error:
+            form.add_action_error(error)
+        else:
+            messages.success(request, "Change idea saved.")
+            return redirect("improvement:idea", pk=project.pk, idea_pk=idea.pk)
+    return render(
+        request, "improvement/idea_form.html", {"project": project, "form": form, "idea": idea}
+    )
+
+
+@login_required
+def idea_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _idea_page(request, _editable_project(request, pk), None)
+
+
+@login_required
+def idea_edit(request: HttpRequest, pk: int, idea_pk: int) -> HttpResponse:
+    project = _editable_project(request, pk)
+    return _idea_page(request, project, selectors.change_idea_in(project=project, pk=idea_pk))
+
+
+@login_required
+def idea_detail(request: HttpRequest, pk: int, idea_pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    idea = selectors.change_idea_in(project=project, pk=idea_pk)
+    return render(
+        request,
+        "improvement/idea_detail.html",
+        {"project": project, "ramp": selectors.ramp_of(idea), **_permissions(request, project)},
+    )
+
+
+@login_required
+def idea_delete(request: HttpRequest, pk: int, idea_pk: int) -> HttpResponse:
+    project = _facilitated_project(request, pk)
+    idea = selectors.change_idea_in(project=project, pk=idea_pk)
+    count = len(idea.cycles.all())
+    return _confirm_delete(
+        request,
+        project=project,
+        heading=f"Delete the change idea “{idea.title}”?",
+        explanation=f"Its {count} PDSA cycle(s) will be deleted too. The audit log keeps a record.",
+        button="Delete change idea",
+        cancel=reverse("improvement:idea", args=[project.pk, idea.pk]),
+        delete=lambda: actions.delete_change_idea(change_idea=idea, by=_user(request)),
+        done="The change idea was deleted.",
+        next_url=reverse("improvement:overview", args=[project.pk]),
+    )
+
+
+# -- PDSA cycles -------------------------------------------------------------------------
+
+
+def _cycle_page(
+    request: HttpRequest, project: Project, idea: ChangeIdea, cycle: PDSACycle | None
+) -> HttpResponse:
+    initial: dict[str, Any] = {"start_date": timezone.localdate(), "other_participants": 0}
+    predictions_initial: list[dict[str, Any]] = []
+    if cycle is not None:
+        initial = {name: getattr(cycle, name) for name in actions.CYCLE_FIELDS}
+        answer = cycle.carried_out_as_planned
+        initial["carried_out_as_planned"] = "" if answer is None else ("yes" if answer else "no")
+        initial["measures"] = list(cycle.measures.all())
+        initial["participants"] = list(cycle.participants.all())
+        predictions_initial = [
+            {
+                "pk": p.pk,
+                "question": p.question,
+                "prediction": p.prediction,
+                "rationale": p.rationale,
+                "result": p.result,
+            }
+            for p in selectors.predictions_of(cycle)
+        ]
+    form = CycleForm(
+        request.POST or None,
+        initial=initial,
+        measures=selectors.measures_of(project=project),
+        members=selectors.participants_choices(project=project),
+    )
+    formset = PredictionFormSet(
+        request.POST or None, initial=predictions_initial, prefix="predictions"
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        rows = [
+            actions.PredictionData(
+                question=f.cleaned_data["question"],
+                prediction=f.cleaned_data["prediction"],
+                rationale=f.cleaned_data["rationale"],
+                result=f.cleaned_data["result"],
+                pk=f.cleaned_data.get("pk"),
+            )
+            for f in formset.forms
+            if not f.is_blank
+        ]
+        try:
+            if cycle is None:
+                cycle = actions.create_cycle(
+                    change_idea=idea, predictions=rows, by=_user(request), **form.worksheet()
+                )
+            else:
+                actions.update_cycle(
+                    cycle=cycle, predictions=rows, by=_user(request), **form.worksheet()
+                )
+        except ActionError as error:
+            form.add_action_error(error)
+        else:
+            messages.success(request, f"PDSA {cycle.number} saved.")
+            return redirect("improvement:cycle", pk=project.pk, cycle_pk=cycle.pk)
+    return render(
+        request,
+        "improvement/cycle_form.html",
+        {
+            "project": project,
+            "idea": idea,
+            "cycle": cycle,
+            "form": form,
+            "formset": formset,
+            "prediction_errors": [(i, f) for i, f in enumerate(formset.forms, start=1) if f.errors],
+        },
+    )
+
+
+@login_required
+def cycle_create(request: HttpRequest, pk: int, idea_pk: int) -> HttpResponse:
+    project = _editable_project(request, pk)
+    idea = selectors.change_idea_in(project=project, pk=idea_pk)
+    return _cycle_page(request, project, idea, None)
+
+
+@login_required
+def cycle_edit(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
+    project = _editable_project(request, pk)
+    cycle = selectors.cycle_in(project=project, pk=cycle_pk)
+    return _cycle_page(request, project, cycle.change_idea, cycle)
+
+
+@login_required
+def cycle_detail(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    cycle = selectors.cycle_in(project=project, pk=cycle_pk)
+    ramp = selectors.ramp_of(selectors.change_idea_in(project=project, pk=cycle.change_idea_id))
+    return render(
+        request,
+        "improvement/cycle_detail.html",
+        {
+            "project": project,
+            "cycle": cycle,
+            "ramp": ramp,
+            "predictions": selectors.predictions_of(cycle),
+            **_permissions(request, project),
+        },
+    )
+
+
+@login_required
+def cycle_delete(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
+    project = _facilitated_project(request, pk)
+    cycle = selectors.cycle_in(project=project, pk=cycle_pk)
+    idea = cycle.change_idea
+    return _confirm_delete(
+        request,
+        project=project,
+        heading=f"Delete {cycle.label}?",
+        explanation="Its worksheet and predictions will be deleted, and the later cycles "
+        "of the ramp renumbered. The audit log keeps a record.",
+        button="Delete cycle",
+        cancel=reverse("improvement:cycle", args=[project.pk, cycle.pk]),
+        delete=lambda: actions.delete_cycle(cycle=cycle, by=_user(request)),
+        done="The cycle was deleted.",
+        next_url=reverse("improvement:idea", args=[project.pk, idea.pk]),
+    )
+
+
+# -- progress scores ---------------------------------------------------------------------
+
+
+@login_required
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    permissions = _permissions(request, project)
+    form = ProgressScoreForm(request.POST or None, initial={"recorded_on": timezone.localdate()})
+    if request.method == "POST":
+        if not permissions["can_edit"]:
+            raise PermissionDenied("Observers can see progress scores but not record them.")
+        if form.is_valid():
+            try:
+                actions.record_progress_score(
+                    project=project, by=_user(request), **form.cleaned_data
+                )
+            except ActionError as error:
+                form.add_action_error(error)
+            else:
+                messages.success(request, "Progress score recorded.")
+                return redirect("improvement:progress", pk=project.pk)
+    page = Paginator(selectors.progress_scores_of(project=project), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "improvement/progress.html",
+        {"project": project, "form": form, "page": page, **permissions},
+    )
+
+
+@login_required
+def progress_delete(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
+    project = _facilitated_project(request, pk)
+    score = selectors.progress_score_in(project=project, pk=score_pk)
+    url = reverse("improvement:progress", args=[project.pk])
+    return _confirm_delete(
+        request,
+        project=project,
+        heading=f"Delete the progress score of {score.recorded_on:%d %B %Y}?",
+        explanation=f"The score was {score.score}. The audit log keeps a record.",
+        button="Delete score",
+        cancel=url,
+        delete=lambda: actions.delete_progress_score(progress_score=score, by=_user(request)),
+        done="The progress score was deleted.",
+        next_url=url,
+    )
