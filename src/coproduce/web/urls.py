@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from coproduce.web import views
 from coproduce.web.api.api import api
+from coproduce.web.measures import views_chart as measure_chart_views
 from coproduce.web.projects import views as project_views
 
 urlpatterns = [
@@ -11,6 +12,11 @@ urlpatterns = [
     path("projects/", include("coproduce.web.projects.urls")),
     path("projects/<int:pk>/measures/", include("coproduce.web.measures.urls")),
     path("projects/<int:pk>/improvement/", include("coproduce.web.improvement.urls")),
+    path(
+        "organisations/<int:org_pk>/board/",
+        measure_chart_views.organisation_board,
+        name="organisation_board",
+    ),
     path("invitations/<str:token>/", project_views.invitation, name="invitation"),
     path("api/v1/", api.urls),
 ]

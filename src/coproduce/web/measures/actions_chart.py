@@ -1,0 +1,72 @@
+"""The one place that adds and removes the phases of a measure's chart.
+
+A phase recalculates the limits from a period on; its reason is required, because the chart
+must say why. Only facilitators may do either. Audit summaries name the measure and the date,
+never the reason (free text).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from coproduce.web.accounts.models import User
+from coproduce.web.audit import actions as audit
+from coproduce.web.errors import ActionError, NotAllowed
+from coproduce.web.projects import selectors as project_selectors
+
+from .models import DataPoint, Measure, Phase
+
+
+def _require_facilitator(*, measure: Measure, user: User) -> None:
+    if not project_selectors.is_facilitator(project=measure.project, user=user):
+        raise NotAllowed("Only the project's facilitators can change the phases of a chart.")
+
+
+@transaction.atomic
+def add_phase(*, measure: Measure, starts: date, reason: str, by: User) -> Phase:
+    """Start a new phase of ``measure``'s chart at ``starts``, for ``reason``."""
+    _require_facilitator(measure=measure, user=by)
+    reason = reason.strip()
+    if not reason:
+        raise ActionError("Enter why the limits are recalculated", field="reason")
+    if len(reason) > 1000:
+        raise ActionError("The reason must be 1,000 characters or fewer", field="reason")
+    first = (
+        DataPoint.objects.filter(measure=measure, stratum="")
+        .order_by("period")
+        .values_list("period", flat=True)
+        .first()
+    )
+    if first is not None and starts <= first:
+        raise ActionError(
+            "A new phase must start after the first period of the measure", field="starts"
+        )
+    if Phase.objects.filter(measure=measure, starts=starts).exists():
+        raise ActionError("A phase already starts at that period", field="starts")
+    phase = Phase.objects.create(measure=measure, starts=starts, reason=reason, created_by=by)
+    audit.record(
+        action="measure.phase_added",
+        by=by,
+        project=measure.project,
+        target=phase,
+        summary=f"Added a phase to {measure.title} from {starts.isoformat()}",
+        data={"measure": measure.pk, "starts": starts.isoformat()},
+    )
+    return phase
+
+
+@transaction.atomic
+def delete_phase(*, phase: Phase, by: User) -> None:
+    measure = phase.measure
+    _require_facilitator(measure=measure, user=by)
+    starts, pk = phase.starts, phase.pk
+    phase.delete()
+    audit.record(
+        action="measure.phase_deleted",
+        by=by,
+        project=measure.project,
+        summary=f"Removed the phase of {measure.title} from {starts.isoformat()}",
+        data={"measure": measure.pk, "phase": pk, "starts": starts.isoformat()},
+    )
