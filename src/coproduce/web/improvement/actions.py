@@ -1,4 +1,5 @@
-"""The one place that changes aims, change ideas, PDSA cycles and progress scores.
+"""The one place that changes aims, change ideas, PDSA cycles, progress scores and driver
+diagrams.
 
 Every function is keyword-only, atomic, takes the acting user as ``by`` and writes an
 audit event (docs/adr/0004). Audit summaries name things by id, number and field names
@@ -16,9 +17,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from coproduce.improvement import aims as core_aims
+from coproduce.improvement import drivers as core_drivers
 from coproduce.improvement import pdsa as core_pdsa
 from coproduce.web.accounts.models import User
 from coproduce.web.audit import actions as audit
@@ -32,6 +35,12 @@ from .models import (
     Aim,
     ChangeIdea,
     Decision,
+    DiagramVersion,
+    Driver,
+    DriverDiagram,
+    DriverLevel,
+    DriverLink,
+    LinkStrength,
     PDSACycle,
     Prediction,
     PredictionResult,
@@ -607,3 +616,326 @@ def update_progress_score(
         data={"fields": changed, "score": str(value)},
     )
     return progress_score
+
+
+# -- driver diagrams ---------------------------------------------------------------------
+#
+# Every change to a diagram, its drivers or its links saves a new numbered version: a JSON
+# snapshot of the whole diagram and a description of what changed (docs/adr/0007).
+
+
+def _new_version(*, diagram: DriverDiagram, by: User) -> DiagramVersion | None:
+    """Snapshot the diagram as it is now, if it differs from its latest version."""
+    current = selectors.core_diagram(diagram)
+    latest = selectors.latest_version(diagram)
+    if latest is None:
+        number, description = 1, "Started the diagram"
+    else:
+        changes = core_drivers.diff(selectors.version_diagram(latest), current)
+        if not changes:
+            return None
+        number, description = latest.number + 1, core_drivers.describe(changes)
+    try:
+        with transaction.atomic():
+            return DiagramVersion.objects.create(
+                diagram=diagram,
+                number=number,
+                description=description,
+                snapshot=core_drivers.snapshot(current),
+                created_by=by,
+            )
+    except IntegrityError:
+        raise ActionError("Someone else changed the diagram at the same time. Try again.") from None
+
+
+def _touch(diagram: DriverDiagram, by: User) -> None:
+    diagram.updated_by = by
+    diagram.updated_at = timezone.now()
+    diagram.save(update_fields=["updated_by", "updated_at"])
+
+
+def _clean_diagram(*, project: Project, title: str, aim: Aim | None) -> dict[str, Any]:
+    title = title.strip()
+    if not title:
+        raise ActionError("Enter a title for the driver diagram", field="title")
+    if len(title) > 200:
+        raise ActionError("The title must be 200 characters or fewer", field="title")
+    if aim is not None and aim.project_id != project.pk:
+        raise ActionError("Choose one of this project's aims", field="aim")
+    return {"title": title, "aim": aim}
+
+
+@transaction.atomic
+def create_diagram(
+    *, project: Project, title: str, aim: Aim | None = None, by: User
+) -> DriverDiagram:
+    """Start a driver diagram, usually for one of the project's aims."""
+    _require_editor(project=project, user=by)
+    values = _clean_diagram(project=project, title=title, aim=aim)
+    diagram = DriverDiagram.objects.create(project=project, created_by=by, updated_by=by, **values)
+    _new_version(diagram=diagram, by=by)
+    audit.record(
+        action="driver_diagram.created",
+        by=by,
+        project=project,
+        target=diagram,
+        summary=f"Started driver diagram {diagram.pk}",
+        data={"aim": diagram.aim_id},
+    )
+    return diagram
+
+
+@transaction.atomic
+def update_diagram(
+    *, diagram: DriverDiagram, title: str, aim: Aim | None = None, by: User
+) -> DriverDiagram:
+    _require_editor(project=diagram.project, user=by)
+    values = _clean_diagram(project=diagram.project, title=title, aim=aim)
+    changed = _changed(diagram, values)
+    for name, value in values.items():
+        setattr(diagram, name, value)
+    diagram.updated_by = by
+    diagram.updated_at = timezone.now()
+    diagram.save()
+    version = _new_version(diagram=diagram, by=by)
+    audit.record(
+        action="driver_diagram.updated",
+        by=by,
+        project=diagram.project,
+        target=diagram,
+        summary=f"Updated driver diagram {diagram.pk} ({', '.join(changed) or 'no changes'})",
+        data={"fields": changed, "version": version.number if version else None},
+    )
+    return diagram
+
+
+@transaction.atomic
+def delete_diagram(*, diagram: DriverDiagram, by: User) -> None:
+    """Delete a diagram with its drivers, links and history. Change ideas stay."""
+    _require_facilitator(project=diagram.project, user=by)
+    pk = diagram.pk
+    drivers = diagram.drivers.count()
+    diagram.delete()
+    audit.record(
+        action="driver_diagram.deleted",
+        by=by,
+        project=diagram.project,
+        summary=f"Deleted driver diagram {pk} and its {drivers} driver(s)",
+        data={"diagram": pk, "drivers": drivers},
+    )
+
+
+def _clean_driver(*, diagram: DriverDiagram, text: str, measure: Measure | None) -> dict[str, Any]:
+    text = text.strip()
+    if not text:
+        raise ActionError("Say what the driver is", field="text")
+    if len(text) > 300:
+        raise ActionError("A driver must be 300 characters or fewer", field="text")
+    if measure is not None and measure.project_id != diagram.project_id:
+        raise ActionError("Choose one of this project's measures", field="measure")
+    return {"text": text, "measure": measure}
+
+
+@transaction.atomic
+def add_driver(
+    *,
+    diagram: DriverDiagram,
+    level: str,
+    text: str,
+    measure: Measure | None = None,
+    by: User,
+) -> Driver:
+    """Add a primary or secondary driver at the end of its column."""
+    _require_editor(project=diagram.project, user=by)
+    if level not in DriverLevel.values:
+        raise ActionError("Choose primary or secondary", field="level")
+    values = _clean_driver(diagram=diagram, text=text, measure=measure)
+    last = diagram.drivers.filter(level=level).order_by("-position").first()
+    driver = Driver.objects.create(
+        diagram=diagram,
+        level=level,
+        position=(last.position + 1) if last else 1,
+        created_by=by,
+        **values,
+    )
+    _touch(diagram, by)
+    version = _new_version(diagram=diagram, by=by)
+    audit.record(
+        action="driver.created",
+        by=by,
+        project=diagram.project,
+        target=driver,
+        summary=f"Added {level} driver {driver.pk} to driver diagram {diagram.pk}",
+        data={
+            "diagram": diagram.pk,
+            "level": level,
+            "version": version.number if version else None,
+        },
+    )
+    return driver
+
+
+@transaction.atomic
+def update_driver(*, driver: Driver, text: str, measure: Measure | None = None, by: User) -> Driver:
+    """Reword a driver or attach (or detach) its measure."""
+    diagram = driver.diagram
+    _require_editor(project=diagram.project, user=by)
+    values = _clean_driver(diagram=diagram, text=text, measure=measure)
+    changed = _changed(driver, values)
+    for name, value in values.items():
+        setattr(driver, name, value)
+    driver.save()
+    _touch(diagram, by)
+    version = _new_version(diagram=diagram, by=by)
+    audit.record(
+        action="driver.updated",
+        by=by,
+        project=diagram.project,
+        target=driver,
+        summary=f"Updated driver {driver.pk} ({', '.join(changed) or 'no changes'})",
+        data={"fields": changed, "version": version.number if version else None},
+    )
+    return driver
+
+
+@transaction.atomic
+def delete_driver(*, driver: Driver, by: User) -> None:
+    """Delete a driver and its links. The history keeps it."""
+    diagram = driver.diagram
+    _require_facilitator(project=diagram.project, user=by)
+    pk, level = driver.pk, driver.level
+    links = DriverLink.objects.filter(diagram=diagram).filter(models_q_from_or_to(driver)).count()
+    driver.delete()
+    _touch(diagram, by)
+    version = _new_version(diagram=diagram, by=by)
+    audit.record(
+        action="driver.deleted",
+        by=by,
+        project=diagram.project,
+        summary=f"Deleted {level} driver {pk} and its {links} link(s) from diagram {diagram.pk}",
+        data={
+            "diagram": diagram.pk,
+            "driver": pk,
+            "links": links,
+            "version": version.number if version else None,
+        },
+    )
+
+
+def models_q_from_or_to(driver: Driver) -> Q:
+    return Q(from_driver=driver) | Q(to_driver=driver)
+
+
+def _check_strength(strength: str) -> str:
+    if strength not in LinkStrength.values:
+        raise ActionError("Choose strong or weak", field="strength")
+    return strength
+
+
+@transaction.atomic
+def link(
+    *,
+    diagram: DriverDiagram,
+    from_driver: Driver,
+    to_driver: Driver | None = None,
+    to_idea: ChangeIdea | None = None,
+    strength: str = LinkStrength.STRONG,
+    by: User,
+) -> DriverLink:
+    """Link a primary driver to a secondary one, or a secondary driver to a change idea.
+
+    Linking a pair that is already linked sets the link's strength.
+    """
+    _require_editor(project=diagram.project, user=by)
+    strength = _check_strength(strength)
+    if from_driver.diagram_id != diagram.pk:
+        raise ActionError("Choose a driver of this diagram", field="from_driver")
+    if (to_driver is None) == (to_idea is None):
+        raise ActionError("Choose one driver or change idea to link to", field="target")
+    existing: DriverLink | None
+    if to_driver is not None:
+        if to_driver.diagram_id != diagram.pk:
+            raise ActionError("Choose a driver of this diagram", field="target")
+        if (from_driver.level, to_driver.level) != (DriverLevel.PRIMARY, DriverLevel.SECONDARY):
+            raise ActionError(
+                "A primary driver links to secondary drivers; a secondary driver to change ideas",
+                field="target",
+            )
+        existing = DriverLink.objects.filter(from_driver=from_driver, to_driver=to_driver).first()
+    else:
+        assert to_idea is not None
+        if to_idea.project_id != diagram.project_id:
+            raise ActionError("Choose one of this project's change ideas", field="target")
+        if from_driver.level != DriverLevel.SECONDARY:
+            raise ActionError("Only secondary drivers link to change ideas", field="target")
+        existing = DriverLink.objects.filter(from_driver=from_driver, to_idea=to_idea).first()
+    if existing is not None:
+        return set_link_strength(driver_link=existing, strength=strength, by=by)
+    try:
+        with transaction.atomic():
+            created = DriverLink.objects.create(
+                diagram=diagram,
+                from_driver=from_driver,
+                to_driver=to_driver,
+                to_idea=to_idea,
+                strength=strength,
+            )
+    except IntegrityError:
+        raise ActionError("Someone else made this link at the same time.") from None
+    _touch(diagram, by)
+    version = _new_version(diagram=diagram, by=by)
+    target = (
+        f"driver {to_driver.pk}" if to_driver else f"change idea {to_idea.pk if to_idea else ''}"
+    )
+    audit.record(
+        action="driver_link.created",
+        by=by,
+        project=diagram.project,
+        target=created,
+        summary=f"Linked driver {from_driver.pk} to {target} ({strength})",
+        data={
+            "diagram": diagram.pk,
+            "strength": strength,
+            "version": version.number if version else None,
+        },
+    )
+    return created
+
+
+@transaction.atomic
+def set_link_strength(*, driver_link: DriverLink, strength: str, by: User) -> DriverLink:
+    diagram = driver_link.diagram
+    _require_editor(project=diagram.project, user=by)
+    strength = _check_strength(strength)
+    was = driver_link.strength
+    driver_link.strength = strength
+    driver_link.save(update_fields=["strength"])
+    _touch(diagram, by)
+    version = _new_version(diagram=diagram, by=by)
+    audit.record(
+        action="driver_link.updated",
+        by=by,
+        project=diagram.project,
+        target=driver_link,
+        summary=f"Set link {driver_link.pk} to {strength} (was {was})",
+        data={"strength": strength, "was": was, "version": version.number if version else None},
+    )
+    return driver_link
+
+
+@transaction.atomic
+def unlink(*, driver_link: DriverLink, by: User) -> None:
+    """Remove a link. Members who edit may unlink: the history keeps the link."""
+    diagram = driver_link.diagram
+    _require_editor(project=diagram.project, user=by)
+    pk = driver_link.pk
+    driver_link.delete()
+    _touch(diagram, by)
+    version = _new_version(diagram=diagram, by=by)
+    audit.record(
+        action="driver_link.deleted",
+        by=by,
+        project=diagram.project,
+        summary=f"Removed link {pk} from driver diagram {diagram.pk}",
+        data={"diagram": diagram.pk, "link": pk, "version": version.number if version else None},
+    )

@@ -1,7 +1,8 @@
 """API endpoints of the improvement app, mounted under /api/v1 by coproduce.web.api.api.
 
 Aims, change ideas, PDSA cycles (with predictions) and progress scores: list, create, get
-and patch, with the same permissions as the pages. Any member reads; members who are not
+and patch; driver diagrams with their drivers, links and versions. The same permissions as
+the pages. Any member reads; members who are not
 observers write (403 otherwise); outsiders get 404.
 """
 
@@ -9,20 +10,27 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from pydantic import Field
 
+from coproduce.improvement import drivers as core_drivers
 from coproduce.web.accounts.models import User
 from coproduce.web.errors import ActionError
 from coproduce.web.projects import selectors as project_selectors
 from coproduce.web.projects.models import Project
 
 from . import actions, selectors
-from .models import AimDirection, Decision, PredictionResult, Purpose
+from .models import AimDirection, Decision, DriverLevel, LinkStrength, PredictionResult, Purpose
 
 router = Router(tags=["improvement"])
+
+#: An id of a row (the database's 64-bit keys) and a count the database can hold: larger
+#: numbers are refused as invalid (422) rather than overflowing the database (500).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 
 class ImprovementError(Schema):
@@ -284,14 +292,14 @@ class CycleFields(Schema):
     plan_where: str | None = None
     scale: str | None = None
     data_plan: str | None = None
-    other_participants: int | None = None
+    other_participants: Count | None = None
     carried_out_as_planned: bool | None = None
     observations: str | None = None
     learning: str | None = None
     decision: Decision | None = None
     next_steps: str | None = None
-    measure_ids: list[int] | None = None
-    participant_ids: list[int] | None = None
+    measure_ids: list[Id] | None = None
+    participant_ids: list[Id] | None = None
     predictions: list[PredictionSchema] | None = None
 
 
@@ -451,3 +459,267 @@ def update_progress_score(
         note=score.note if payload.note is None else payload.note,
         by=_user(request),
     )
+
+
+# -- driver diagrams ---------------------------------------------------------------------
+
+
+class DriverOut(Schema):
+    id: int
+    level: DriverLevel
+    text: str
+    measure_id: int | None
+    position: int
+
+
+class DriverLinkOut(Schema):
+    id: int
+    from_driver_id: int
+    to_driver_id: int | None
+    to_change_idea_id: int | None
+    strength: LinkStrength
+
+    @staticmethod
+    def resolve_to_change_idea_id(obj: Any) -> int | None:
+        return obj.to_idea_id  # type: ignore[no-any-return]
+
+
+class DiagramSummaryOut(Schema):
+    id: int
+    title: str
+    aim_id: int | None
+    current_version: int | None
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_current_version(obj: Any) -> int | None:
+        latest = selectors.latest_version(obj)
+        return latest.number if latest else None
+
+
+class DiagramOut(DiagramSummaryOut):
+    drivers: list[DriverOut]
+    links: list[DriverLinkOut]
+    problems: list[str]
+
+    @staticmethod
+    def resolve_drivers(obj: Any) -> list[Any]:
+        return list(selectors.drivers_of(obj))
+
+    @staticmethod
+    def resolve_links(obj: Any) -> list[Any]:
+        return list(selectors.links_of(obj))
+
+    @staticmethod
+    def resolve_problems(obj: Any) -> list[str]:
+        return core_drivers.problems(selectors.core_diagram(obj))
+
+
+class DiagramIn(Schema):
+    title: str
+    aim_id: int | None = None
+
+
+class DiagramPatch(Schema):
+    title: str | None = None
+    aim_id: int | None = None
+
+
+class VersionOut(Schema):
+    number: int
+    description: str
+    created_at: datetime
+    created_by_id: int | None
+
+
+class VersionDetailOut(VersionOut):
+    snapshot: dict[str, Any]
+
+
+class DriverIn(Schema):
+    level: DriverLevel
+    text: str
+    measure_id: int | None = None
+
+
+class DriverPatch(Schema):
+    text: str | None = None
+    measure_id: int | None = None
+
+
+class DriverLinkIn(Schema):
+    from_driver_id: int
+    to_driver_id: int | None = None
+    to_change_idea_id: int | None = None
+    strength: LinkStrength = LinkStrength.STRONG
+
+
+class DriverLinkPatch(Schema):
+    strength: LinkStrength
+
+
+def _aim(project: Project, aim_id: int | None) -> Any:
+    if aim_id is None:
+        return None
+    aim = selectors.aims_of(project=project).filter(pk=aim_id).first()
+    if aim is None:
+        raise ActionError("Choose one of this project's aims", field="aim")
+    return aim
+
+
+def _driver_measure(project: Project, measure_id: int | None) -> Any:
+    if measure_id is None:
+        return None
+    measure = selectors.measures_of(project=project).filter(pk=measure_id).first()
+    if measure is None:
+        raise ActionError("Choose one of this project's measures", field="measure")
+    return measure
+
+
+DIAGRAMS = "/projects/{project_id}/driver-diagrams"
+
+
+@router.get(DIAGRAMS, response={200: list[DiagramSummaryOut], 404: ImprovementError})
+def list_diagrams(request: HttpRequest, project_id: int) -> Any:
+    return list(selectors.diagrams_of(project=_project(request, project_id)))
+
+
+@router.post(DIAGRAMS, response={201: DiagramOut, **ERRORS})
+def create_diagram(request: HttpRequest, project_id: int, payload: DiagramIn) -> Any:
+    project = _project(request, project_id)
+    diagram = actions.create_diagram(
+        project=project, title=payload.title, aim=_aim(project, payload.aim_id), by=_user(request)
+    )
+    return Status(201, diagram)
+
+
+@router.get(DIAGRAMS + "/{diagram_id}", response={200: DiagramOut, 404: ImprovementError})
+def get_diagram(request: HttpRequest, project_id: int, diagram_id: int) -> Any:
+    return selectors.diagram_in(project=_project(request, project_id), pk=diagram_id)
+
+
+@router.patch(DIAGRAMS + "/{diagram_id}", response={200: DiagramOut, **ERRORS})
+def update_diagram(
+    request: HttpRequest, project_id: int, diagram_id: int, payload: DiagramPatch
+) -> Any:
+    project = _project(request, project_id)
+    diagram = selectors.diagram_in(project=project, pk=diagram_id)
+    given = payload.dict(exclude_unset=True)
+    aim = _aim(project, given["aim_id"]) if "aim_id" in given else diagram.aim
+    return actions.update_diagram(
+        diagram=diagram,
+        title=given.get("title") or diagram.title,
+        aim=aim,
+        by=_user(request),
+    )
+
+
+@router.delete(DIAGRAMS + "/{diagram_id}", response={204: None, **ERRORS})
+def delete_diagram(request: HttpRequest, project_id: int, diagram_id: int) -> Any:
+    diagram = selectors.diagram_in(project=_project(request, project_id), pk=diagram_id)
+    actions.delete_diagram(diagram=diagram, by=_user(request))
+    return Status(204, None)
+
+
+@router.get(
+    DIAGRAMS + "/{diagram_id}/versions", response={200: list[VersionOut], 404: ImprovementError}
+)
+def list_versions(request: HttpRequest, project_id: int, diagram_id: int) -> Any:
+    diagram = selectors.diagram_in(project=_project(request, project_id), pk=diagram_id)
+    return list(selectors.versions_of(diagram).order_by("-number"))
+
+
+@router.get(
+    DIAGRAMS + "/{diagram_id}/versions/{number}",
+    response={200: VersionDetailOut, 404: ImprovementError},
+)
+def get_version(request: HttpRequest, project_id: int, diagram_id: int, number: int) -> Any:
+    diagram = selectors.diagram_in(project=_project(request, project_id), pk=diagram_id)
+    return selectors.version_in(diagram=diagram, number=number)
+
+
+@router.post(DIAGRAMS + "/{diagram_id}/drivers", response={201: DriverOut, **ERRORS})
+def create_driver(request: HttpRequest, project_id: int, diagram_id: int, payload: DriverIn) -> Any:
+    project = _project(request, project_id)
+    diagram = selectors.diagram_in(project=project, pk=diagram_id)
+    driver = actions.add_driver(
+        diagram=diagram,
+        level=payload.level,
+        text=payload.text,
+        measure=_driver_measure(project, payload.measure_id),
+        by=_user(request),
+    )
+    return Status(201, driver)
+
+
+@router.patch("/projects/{project_id}/drivers/{driver_id}", response={200: DriverOut, **ERRORS})
+def update_driver(
+    request: HttpRequest, project_id: int, driver_id: int, payload: DriverPatch
+) -> Any:
+    project = _project(request, project_id)
+    driver = selectors.driver_in_project(project=project, pk=driver_id)
+    given = payload.dict(exclude_unset=True)
+    measure = (
+        _driver_measure(project, given["measure_id"]) if "measure_id" in given else driver.measure
+    )
+    return actions.update_driver(
+        driver=driver, text=given.get("text") or driver.text, measure=measure, by=_user(request)
+    )
+
+
+@router.delete("/projects/{project_id}/drivers/{driver_id}", response={204: None, **ERRORS})
+def delete_driver(request: HttpRequest, project_id: int, driver_id: int) -> Any:
+    driver = selectors.driver_in_project(project=_project(request, project_id), pk=driver_id)
+    actions.delete_driver(driver=driver, by=_user(request))
+    return Status(204, None)
+
+
+@router.post(DIAGRAMS + "/{diagram_id}/links", response={201: DriverLinkOut, **ERRORS})
+def create_driver_link(
+    request: HttpRequest, project_id: int, diagram_id: int, payload: DriverLinkIn
+) -> Any:
+    project = _project(request, project_id)
+    diagram = selectors.diagram_in(project=project, pk=diagram_id)
+    drivers = selectors.drivers_of(diagram)
+    source = drivers.filter(pk=payload.from_driver_id).first()
+    if source is None:
+        raise ActionError("Choose a driver of this diagram", field="from_driver")
+    to_driver = to_idea = None
+    if payload.to_driver_id is not None:
+        to_driver = drivers.filter(pk=payload.to_driver_id).first()
+        if to_driver is None:
+            raise ActionError("Choose a driver of this diagram", field="target")
+    if payload.to_change_idea_id is not None:
+        to_idea = (
+            selectors.change_ideas_of(project=project).filter(pk=payload.to_change_idea_id).first()
+        )
+        if to_idea is None:
+            raise ActionError("Choose one of this project's change ideas", field="target")
+    created = actions.link(
+        diagram=diagram,
+        from_driver=source,
+        to_driver=to_driver,
+        to_idea=to_idea,
+        strength=payload.strength,
+        by=_user(request),
+    )
+    return Status(201, created)
+
+
+@router.patch(
+    "/projects/{project_id}/driver-links/{link_id}", response={200: DriverLinkOut, **ERRORS}
+)
+def update_driver_link(
+    request: HttpRequest, project_id: int, link_id: int, payload: DriverLinkPatch
+) -> Any:
+    driver_link = selectors.link_in_project(project=_project(request, project_id), pk=link_id)
+    return actions.set_link_strength(
+        driver_link=driver_link, strength=payload.strength, by=_user(request)
+    )
+
+
+@router.delete("/projects/{project_id}/driver-links/{link_id}", response={204: None, **ERRORS})
+def delete_driver_link(request: HttpRequest, project_id: int, link_id: int) -> Any:
+    driver_link = selectors.link_in_project(project=_project(request, project_id), pk=link_id)
+    actions.unlink(driver_link=driver_link, by=_user(request))
+    return Status(204, None)

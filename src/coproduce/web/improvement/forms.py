@@ -9,7 +9,17 @@ from coproduce.web.forms import NhsForm, NhsFormMixin
 from coproduce.web.measures.models import Measure
 from coproduce.web.projects.models import ProjectMembership
 
-from .models import PROGRESS_SCORES, AimDirection, Decision, PredictionResult, Purpose
+from .models import (
+    PROGRESS_SCORES,
+    Aim,
+    AimDirection,
+    ChangeIdea,
+    Decision,
+    Driver,
+    LinkStrength,
+    PredictionResult,
+    Purpose,
+)
 
 DATE_HINT = "For example, 31 March 2027 (use the date picker, or type it as 2027-03-31)."
 
@@ -309,3 +319,82 @@ class ProgressScoreForm(NhsForm):
         widget=_text(3),
         help_text="Why the team chose this score.",
     )
+
+
+# -- driver diagrams ---------------------------------------------------------------------
+
+
+class DiagramForm(NhsForm):
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        help_text="For example, “Fewer missed appointments: our theory”.",
+        error_messages={"required": "Enter a title for the driver diagram"},
+    )
+    aim = forms.ModelChoiceField(
+        label="Aim it works towards",
+        queryset=Aim.objects.none(),
+        required=False,
+        empty_label="Not linked yet",
+    )
+
+    def __init__(self, *args: Any, aims: QuerySet[Aim], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["aim"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = aims
+
+
+class DriverForm(NhsForm):
+    text = forms.CharField(
+        label="Driver",
+        max_length=300,
+        widget=_text(2),
+        help_text="Something that influences the aim, for example “Reliable booking”.",
+        error_messages={"required": "Say what the driver is"},
+    )
+    measure = forms.ModelChoiceField(
+        label="Measure",
+        queryset=Measure.objects.none(),
+        required=False,
+        empty_label="No measure yet",
+        help_text="Each driver should have a measure, to see whether it is moving.",
+    )
+
+    def __init__(self, *args: Any, measures: QuerySet[Measure], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["measure"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = measures
+
+
+STRENGTH_HINT = "Strong links are drawn as solid lines, weak links as dashed lines."
+
+
+class LinkForm(NhsForm):
+    """Link a driver to a secondary driver (from a primary) or a change idea (from a secondary)."""
+
+    target = forms.ModelChoiceField(
+        label="Link to", queryset=Driver.objects.none(), empty_label="Choose one"
+    )
+    strength = forms.ChoiceField(
+        label="How strong is the link?",
+        choices=LinkStrength.choices,
+        initial=LinkStrength.STRONG,
+        widget=forms.RadioSelect,
+        help_text=STRENGTH_HINT,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        targets: QuerySet[Driver] | QuerySet[ChangeIdea],
+        label: str,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["target"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = targets
+        field.label = label
+        field.error_messages["required"] = f"Choose a {label.lower().removeprefix('link to a ')}"

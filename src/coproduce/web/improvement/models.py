@@ -191,3 +191,132 @@ class ProgressScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score} on {self.recorded_on}"
+
+
+# -- driver diagrams (§2.4, docs/adr/0007) ------------------------------------------------
+
+
+class DriverDiagram(models.Model):
+    """The team's theory of change for one aim: primary and secondary drivers, change ideas."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="driver_diagrams")
+    aim = models.ForeignKey(
+        Aim, on_delete=models.SET_NULL, null=True, blank=True, related_name="driver_diagrams"
+    )
+    title = models.CharField(max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["project", "title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DriverLevel(models.TextChoices):
+    PRIMARY = "primary", "Primary driver"
+    SECONDARY = "secondary", "Secondary driver"
+
+
+class LinkStrength(models.TextChoices):
+    STRONG = "strong", "Strong (solid line)"
+    WEAK = "weak", "Weak (dashed line)"
+
+
+class Driver(models.Model):
+    """A primary or secondary driver, with the measure that shows whether it is moving."""
+
+    diagram = models.ForeignKey(DriverDiagram, on_delete=models.CASCADE, related_name="drivers")
+    level = models.CharField(max_length=10, choices=DriverLevel.choices)
+    text = models.CharField(max_length=300)
+    measure = models.ForeignKey(
+        Measure, on_delete=models.SET_NULL, null=True, blank=True, related_name="drivers"
+    )
+    position = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["diagram", "level", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class DriverLink(models.Model):
+    """An arrow of the theory: primary → secondary driver, or secondary driver → change idea.
+
+    Exactly one of ``to_driver`` and ``to_idea`` is set; the levels are checked by the actions.
+    """
+
+    diagram = models.ForeignKey(DriverDiagram, on_delete=models.CASCADE, related_name="links")
+    from_driver = models.ForeignKey(Driver, on_delete=models.CASCADE, related_name="links_out")
+    to_driver = models.ForeignKey(
+        Driver, on_delete=models.CASCADE, null=True, blank=True, related_name="links_in"
+    )
+    to_idea = models.ForeignKey(
+        ChangeIdea, on_delete=models.CASCADE, null=True, blank=True, related_name="driver_links"
+    )
+    strength = models.CharField(
+        max_length=10, choices=LinkStrength.choices, default=LinkStrength.STRONG
+    )
+
+    class Meta:
+        ordering = ["diagram", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(to_driver__isnull=False) & Q(to_idea__isnull=True))
+                | (Q(to_driver__isnull=True) & Q(to_idea__isnull=False)),
+                name="driver_link_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["from_driver", "to_driver"],
+                condition=Q(to_driver__isnull=False),
+                name="driver_link_unique_driver",
+            ),
+            models.UniqueConstraint(
+                fields=["from_driver", "to_idea"],
+                condition=Q(to_idea__isnull=False),
+                name="driver_link_unique_idea",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Link {self.pk} of diagram {self.diagram_id}"
+
+    @property
+    def target_name(self) -> str:
+        if self.to_driver is not None:
+            return self.to_driver.text
+        return self.to_idea.title if self.to_idea is not None else ""
+
+
+class DiagramVersion(models.Model):
+    """The whole diagram after one edit: numbered from 1, with what changed since the last."""
+
+    diagram = models.ForeignKey(DriverDiagram, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    description = models.CharField(max_length=300)
+    snapshot = models.JSONField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["diagram", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["diagram", "number"], name="one_diagram_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} of {self.diagram_id}"

@@ -17,11 +17,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coproduce.improvement import aims as core_aims
+from coproduce.improvement import drivers as core_drivers
 from coproduce.improvement import pdsa as core_pdsa
 from coproduce.web.measures.models import Measure
 from coproduce.web.projects.models import ProjectMembership, Role
 
-from .models import Aim, ChangeIdea, PDSACycle, Prediction, ProgressScore
+from .models import (
+    Aim,
+    ChangeIdea,
+    DiagramVersion,
+    Driver,
+    DriverDiagram,
+    DriverLevel,
+    DriverLink,
+    PDSACycle,
+    Prediction,
+    ProgressScore,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -287,3 +299,130 @@ def participants_choices(*, project: Project) -> QuerySet[ProjectMembership]:
         .select_related("user")
         .order_by("user__name", "user__email")
     )
+
+
+# -- driver diagrams ---------------------------------------------------------------------
+
+
+def diagrams_of(*, project: Project) -> QuerySet[DriverDiagram]:
+    return DriverDiagram.objects.filter(project=project).select_related("aim")
+
+
+def diagram_in(*, project: Project, pk: int) -> DriverDiagram:
+    try:
+        return diagrams_of(project=project).get(pk=pk)
+    except DriverDiagram.DoesNotExist:
+        raise Http404("No such driver diagram.") from None
+
+
+def drivers_of(diagram: DriverDiagram, level: str | None = None) -> QuerySet[Driver]:
+    drivers = Driver.objects.filter(diagram=diagram).select_related("measure")
+    if level is not None:
+        drivers = drivers.filter(level=level)
+    return drivers.order_by("level", "position", "pk")
+
+
+def driver_in(*, diagram: DriverDiagram, pk: int) -> Driver:
+    try:
+        return drivers_of(diagram).get(pk=pk)
+    except Driver.DoesNotExist:
+        raise Http404("No such driver.") from None
+
+
+def driver_in_project(*, project: Project, pk: int) -> Driver:
+    try:
+        return (
+            Driver.objects.filter(diagram__project=project)
+            .select_related("diagram", "measure")
+            .get(pk=pk)
+        )
+    except Driver.DoesNotExist:
+        raise Http404("No such driver.") from None
+
+
+def links_of(diagram: DriverDiagram) -> QuerySet[DriverLink]:
+    return (
+        DriverLink.objects.filter(diagram=diagram)
+        .select_related("from_driver", "to_driver", "to_idea")
+        .order_by("pk")
+    )
+
+
+def link_in(*, diagram: DriverDiagram, pk: int) -> DriverLink:
+    try:
+        return links_of(diagram).get(pk=pk)
+    except DriverLink.DoesNotExist:
+        raise Http404("No such link.") from None
+
+
+def link_in_project(*, project: Project, pk: int) -> DriverLink:
+    try:
+        return (
+            DriverLink.objects.filter(diagram__project=project)
+            .select_related("diagram", "from_driver", "to_driver", "to_idea")
+            .get(pk=pk)
+        )
+    except DriverLink.DoesNotExist:
+        raise Http404("No such link.") from None
+
+
+def link_target_key(link: DriverLink) -> str:
+    if link.to_driver_id is not None:
+        return core_drivers.driver_key(link.to_driver_id)
+    assert link.to_idea_id is not None
+    return core_drivers.idea_key(link.to_idea_id)
+
+
+def core_diagram(diagram: DriverDiagram) -> core_drivers.Diagram:
+    """The diagram as the pure core's frozen model, as it is now."""
+
+    def node(driver: Driver) -> core_drivers.Node:
+        return core_drivers.Node(
+            core_drivers.driver_key(driver.pk),
+            driver.text,
+            driver.measure.title if driver.measure else None,
+        )
+
+    drivers = list(drivers_of(diagram))
+    links = list(links_of(diagram))
+    ideas: dict[int, ChangeIdea] = {}
+    for link in links:
+        if link.to_idea is not None:
+            ideas[link.to_idea.pk] = link.to_idea
+    return core_drivers.Diagram(
+        title=diagram.title,
+        aim=aim_statement(diagram.aim) if diagram.aim else "",
+        primary=tuple(node(d) for d in drivers if d.level == DriverLevel.PRIMARY),
+        secondary=tuple(node(d) for d in drivers if d.level == DriverLevel.SECONDARY),
+        ideas=tuple(
+            core_drivers.Node(core_drivers.idea_key(idea.pk), idea.title)
+            for idea in sorted(ideas.values(), key=lambda idea: idea.title.lower())
+        ),
+        links=tuple(
+            core_drivers.Link(
+                core_drivers.driver_key(link.from_driver_id),
+                link_target_key(link),
+                core_drivers.Strength(link.strength),
+            )
+            for link in links
+        ),
+    )
+
+
+def versions_of(diagram: DriverDiagram) -> QuerySet[DiagramVersion]:
+    return DiagramVersion.objects.filter(diagram=diagram).select_related("created_by")
+
+
+def latest_version(diagram: DriverDiagram) -> DiagramVersion | None:
+    return versions_of(diagram).order_by("-number").first()
+
+
+def version_in(*, diagram: DriverDiagram, number: int) -> DiagramVersion:
+    try:
+        return versions_of(diagram).get(number=number)
+    except DiagramVersion.DoesNotExist:
+        raise Http404("No such version.") from None
+
+
+def version_diagram(version: DiagramVersion) -> core_drivers.Diagram:
+    return core_drivers.from_snapshot(version.snapshot)

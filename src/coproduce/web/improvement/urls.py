@@ -20,4 +20,40 @@ urlpatterns = [
     path("cycles/<int:cycle_pk>/delete/", views.cycle_delete, name="cycle_delete"),
     path("progress/", views.progress, name="progress"),
     path("progress/<int:score_pk>/delete/", views.progress_delete, name="progress_delete"),
+    path("diagrams/new/", views.diagram_create, name="diagram_create"),
+    path("diagrams/<int:diagram_pk>/", views.diagram_detail, name="diagram"),
+    path("diagrams/<int:diagram_pk>/edit/", views.diagram_edit, name="diagram_edit"),
+    path("diagrams/<int:diagram_pk>/delete/", views.diagram_delete, name="diagram_delete"),
+    path("diagrams/<int:diagram_pk>/history/", views.diagram_history, name="diagram_history"),
+    path(
+        "diagrams/<int:diagram_pk>/versions/<int:number>/",
+        views.diagram_version,
+        name="diagram_version",
+    ),
+    path("diagrams/<int:diagram_pk>/drivers/new/", views.driver_create, name="driver_create"),
+    path(
+        "diagrams/<int:diagram_pk>/drivers/<int:driver_pk>/edit/",
+        views.driver_edit,
+        name="driver_edit",
+    ),
+    path(
+        "diagrams/<int:diagram_pk>/drivers/<int:driver_pk>/delete/",
+        views.driver_delete,
+        name="driver_delete",
+    ),
+    path(
+        "diagrams/<int:diagram_pk>/drivers/<int:driver_pk>/links/",
+        views.driver_links,
+        name="driver_links",
+    ),
+    path(
+        "diagrams/<int:diagram_pk>/links/<int:link_pk>/strength/",
+        views.link_strength,
+        name="link_strength",
+    ),
+    path(
+        "diagrams/<int:diagram_pk>/links/<int:link_pk>/delete/",
+        views.link_delete,
+        name="link_delete",
+    ),
 ]

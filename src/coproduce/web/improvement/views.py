@@ -1,4 +1,5 @@
-"""Pages of the Model for Improvement: aims, change ideas, PDSA ramps, progress scores.
+"""Pages of the Model for Improvement: aims, change ideas, PDSA ramps, progress scores and
+driver diagrams.
 
 Any member views; members who are not observers create and edit; facilitators delete.
 """
@@ -11,19 +12,30 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
+from coproduce.improvement import drivers as core_drivers
 from coproduce.web.accounts.models import User
 from coproduce.web.errors import ActionError
 from coproduce.web.projects import selectors as project_selectors
 from coproduce.web.projects.models import Project
 
 from . import actions, selectors
-from .forms import AimForm, ChangeIdeaForm, CycleForm, PredictionFormSet, ProgressScoreForm
-from .models import Aim, ChangeIdea, PDSACycle
+from .forms import (
+    AimForm,
+    ChangeIdeaForm,
+    CycleForm,
+    DiagramForm,
+    DriverForm,
+    LinkForm,
+    PredictionFormSet,
+    ProgressScoreForm,
+)
+from .models import Aim, ChangeIdea, Driver, DriverDiagram, DriverLevel, LinkStrength, PDSACycle
 
 
 def _user(request: HttpRequest) -> User:
@@ -77,6 +89,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
             "ramps": ramps,
             "timeline": selectors.timeline_of(ramps),
             "progress": selectors.latest_progress_score(project=project),
+            "diagrams": selectors.diagrams_of(project=project),
             **_permissions(request, project),
         },
     )
@@ -415,4 +428,344 @@ def progress_delete(request: HttpRequest, pk: int, score_pk: int) -> HttpRespons
         delete=lambda: actions.delete_progress_score(progress_score=score, by=_user(request)),
         done="The progress score was deleted.",
         next_url=url,
+    )
+
+
+# -- driver diagrams ---------------------------------------------------------------------
+
+
+def _drawing(diagram: core_drivers.Diagram, id_prefix: str) -> dict[str, Any]:
+    """The SVG (its text escaped by the core) and its nested-list text alternative."""
+    return {
+        "svg": mark_safe(core_drivers.to_svg(diagram, id_prefix=id_prefix)),  # noqa: S308
+        "outline": core_drivers.to_outline(diagram),
+    }
+
+
+def _diagram_page(
+    request: HttpRequest, project: Project, diagram: DriverDiagram | None
+) -> HttpResponse:
+    initial: dict[str, Any] = {}
+    if diagram is not None:
+        initial = {"title": diagram.title, "aim": diagram.aim}
+    form = DiagramForm(
+        request.POST or None, initial=initial, aims=selectors.aims_of(project=project)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if diagram is None:
+                diagram = actions.create_diagram(
+                    project=project, by=_user(request), **form.cleaned_data
+                )
+            else:
+                actions.update_diagram(diagram=diagram, by=_user(request), **form.cleaned_data)
+        except ActionError as error:
+            form.add_action_error(error)
+        else:
+            messages.success(request, "Driver diagram saved.")
+            return redirect("improvement:diagram", pk=project.pk, diagram_pk=diagram.pk)
+    return render(
+        request,
+        "improvement/diagram_form.html",
+        {"project": project, "form": form, "diagram": diagram},
+    )
+
+
+@login_required
+def diagram_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _diagram_page(request, _editable_project(request, pk), None)
+
+
+@login_required
+def diagram_edit(request: HttpRequest, pk: int, diagram_pk: int) -> HttpResponse:
+    project = _editable_project(request, pk)
+    return _diagram_page(request, project, selectors.diagram_in(project=project, pk=diagram_pk))
+
+
+@login_required
+def diagram_detail(request: HttpRequest, pk: int, diagram_pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    diagram = selectors.diagram_in(project=project, pk=diagram_pk)
+    model = selectors.core_diagram(diagram)
+    return render(
+        request,
+        "improvement/diagram_detail.html",
+        {
+            "project": project,
+            "diagram": diagram,
+            "primary": selectors.drivers_of(diagram, DriverLevel.PRIMARY),
+            "secondary": selectors.drivers_of(diagram, DriverLevel.SECONDARY),
+            "problems": core_drivers.problems(model),
+            "version": selectors.latest_version(diagram),
+            **_drawing(model, "driver-diagram"),
+            **_permissions(request, project),
+        },
+    )
+
+
+@login_required
+def diagram_delete(request: HttpRequest, pk: int, diagram_pk: int) -> HttpResponse:
+    project = _facilitated_project(request, pk)
+    diagram = selectors.diagram_in(project=project, pk=diagram_pk)
+    return _confirm_delete(
+        request,
+        project=project,
+        heading=f"Delete the driver diagram “{diagram.title}”?",
+        explanation="Its drivers, links and history will be deleted. The change ideas stay. "
+        "The audit log keeps a record.",
+        button="Delete driver diagram",
+        cancel=reverse("improvement:diagram", args=[project.pk, diagram.pk]),
+        delete=lambda: actions.delete_diagram(diagram=diagram, by=_user(request)),
+        done="The driver diagram was deleted.",
+        next_url=reverse("improvement:overview", args=[project.pk]),
+    )
+
+
+def _driver_page(
+    request: HttpRequest,
+    project: Project,
+    diagram: DriverDiagram,
+    driver: Driver | None,
+    level: str,
+) -> HttpResponse:
+    initial = {"text": driver.text, "measure": driver.measure} if driver else {}
+    form = DriverForm(
+        request.POST or None, initial=initial, measures=selectors.measures_of(project=project)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if driver is None:
+                actions.add_driver(
+                    diagram=diagram, level=level, by=_user(request), **form.cleaned_data
+                )
+            else:
+                actions.update_driver(driver=driver, by=_user(request), **form.cleaned_data)
+        except ActionError as error:
+            form.add_action_error(error)
+        else:
+            messages.success(request, "Driver saved.")
+            return redirect("improvement:diagram", pk=project.pk, diagram_pk=diagram.pk)
+    return render(
+        request,
+        "improvement/driver_form.html",
+        {
+            "project": project,
+            "diagram": diagram,
+            "driver": driver,
+            "form": form,
+            "level_label": DriverLevel(level).label.lower(),
+        },
+    )
+
+
+@login_required
+def driver_create(request: HttpRequest, pk: int, diagram_pk: int) -> HttpResponse:
+    project = _editable_project(request, pk)
+    diagram = selectors.diagram_in(project=project, pk=diagram_pk)
+    level = request.GET.get("level", DriverLevel.PRIMARY)
+    if level not in DriverLevel.values:
+        raise Http404("No such level of driver.")
+    return _driver_page(request, project, diagram, None, level)
+
+
+@login_required
+def driver_edit(request: HttpRequest, pk: int, diagram_pk: int, driver_pk: int) -> HttpResponse:
+    project = _editable_project(request, pk)
+    diagram = selectors.diagram_in(project=project, pk=diagram_pk)
+    driver = selectors.driver_in(diagram=diagram, pk=driver_pk)
+    return _driver_page(request, project, diagram, driver, driver.level)
+
+
+@login_required
+def driver_delete(request: HttpRequest, pk: int, diagram_pk: int, driver_pk: int) -> HttpResponse:
+    project = _facilitated_project(request, pk)
+    diagram = selectors.diagram_in(project=project, pk=diagram_pk)
+    driver = selectors.driver_in(diagram=diagram, pk=driver_pk)
+    url = reverse("improvement:diagram", args=[project.pk, diagram.pk])
+    return _confirm_delete(
+        request,
+        project=project,
+        heading=f"Delete the {driver.get_level_display().lower()} “{driver.text}”?",
+        explanation="Its links will be removed too. The diagram's history keeps it.",
+        button="Delete driver",
+        cancel=url,
+        delete=lambda: actions.delete_driver(driver=driver, by=_user(request)),
+        done="The driver was deleted.",
+        next_url=url,
+    )
+
+
+@login_required
+def driver_links(request: HttpRequest, pk: int, diagram_pk: int, driver_pk: int) -> HttpResponse:
+    """A driver's links: to secondary drivers (from a primary) or change ideas (a secondary)."""
+    project = _project(request, pk)
+    permissions = _permissions(request, project)
+    diagram = selectors.diagram_in(project=project, pk=diagram_pk)
+    driver = selectors.driver_in(diagram=diagram, pk=driver_pk)
+    primary = driver.level == DriverLevel.PRIMARY
+    targets: Any
+    if primary:
+        targets = selectors.drivers_of(diagram, DriverLevel.SECONDARY)
+        label = "Link to a secondary driver"
+    else:
+        targets = selectors.change_ideas_of(project=project)
+        label = "Link to a change idea"
+    form = LinkForm(request.POST or None, targets=targets, label=label)
+    if request.method == "POST":
+        if not permissions["can_edit"]:
+            raise PermissionDenied("Observers can see the diagram but not change it.")
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            try:
+                actions.link(
+                    diagram=diagram,
+                    from_driver=driver,
+                    to_driver=target if primary else None,
+                    to_idea=None if primary else target,
+                    strength=form.cleaned_data["strength"],
+                    by=_user(request),
+                )
+            except ActionError as error:
+                form.add_action_error(error)
+            else:
+                messages.success(request, "Link saved.")
+                return redirect(
+                    "improvement:driver_links",
+                    pk=project.pk,
+                    diagram_pk=diagram.pk,
+                    driver_pk=driver.pk,
+                )
+    links_out = selectors.links_of(diagram).filter(from_driver=driver)
+    links_in = selectors.links_of(diagram).filter(to_driver=driver)
+    return render(
+        request,
+        "improvement/driver_links.html",
+        {
+            "project": project,
+            "diagram": diagram,
+            "driver": driver,
+            "form": form,
+            "links_out": links_out,
+            "links_in": links_in,
+            "strengths": LinkStrength.choices,
+            "has_targets": targets.exists(),
+            **permissions,
+        },
+    )
+
+
+@login_required
+def link_strength(request: HttpRequest, pk: int, diagram_pk: int, link_pk: int) -> HttpResponse:
+    """Set a link's strength (a POST from the links page)."""
+    project = _editable_project(request, pk)
+    diagram = selectors.diagram_in(project=project, pk=diagram_pk)
+    driver_link = selectors.link_in(diagram=diagram, pk=link_pk)
+    back = reverse(
+        "improvement:driver_links", args=[project.pk, diagram.pk, driver_link.from_driver_id]
+    )
+    if request.method == "POST":
+        try:
+            actions.set_link_strength(
+                driver_link=driver_link,
+                strength=request.POST.get("strength", ""),
+                by=_user(request),
+            )
+        except ActionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Link strength saved.")
+    return redirect(back)
+
+
+@login_required
+def link_delete(request: HttpRequest, pk: int, diagram_pk: int, link_pk: int) -> HttpResponse:
+    project = _editable_project(request, pk)
+    diagram = selectors.diagram_in(project=project, pk=diagram_pk)
+    driver_link = selectors.link_in(diagram=diagram, pk=link_pk)
+    target = driver_link.target_name
+    back = reverse(
+        "improvement:driver_links", args=[project.pk, diagram.pk, driver_link.from_driver_id]
+    )
+    return _confirm_delete(
+        request,
+        project=project,
+        heading=f"Unlink “{driver_link.from_driver.text}” from “{target}”?",
+        explanation="The diagram's history keeps the link.",
+        button="Unlink",
+        cancel=back,
+        delete=lambda: actions.unlink(driver_link=driver_link, by=_user(request)),
+        done="The link was removed.",
+        next_url=back,
+    )
+
+
+def _number(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+def diagram_history(request: HttpRequest, pk: int, diagram_pk: int) -> HttpResponse:
+    """Every version, newest first, and what changed between any two of them."""
+    project = _project(request, pk)
+    diagram = selectors.diagram_in(project=project, pk=diagram_pk)
+    versions = list(selectors.versions_of(diagram).order_by("-number"))
+    numbers = [v.number for v in versions]
+    older = _number(request.GET.get("from"))
+    newer = _number(request.GET.get("to"))
+    comparison = None
+    if versions:
+        newer = newer if newer in numbers else numbers[0]
+        older = older if older in numbers else max(1, newer - 1)
+        if older in numbers:
+            before = selectors.version_in(diagram=diagram, number=older)
+            after = selectors.version_in(diagram=diagram, number=newer)
+            comparison = {
+                "before": before,
+                "after": after,
+                "changes": core_drivers.diff(
+                    selectors.version_diagram(before), selectors.version_diagram(after)
+                ),
+            }
+    return render(
+        request,
+        "improvement/diagram_history.html",
+        {
+            "project": project,
+            "diagram": diagram,
+            "versions": versions,
+            "comparison": comparison,
+            "older": older,
+            "newer": newer,
+        },
+    )
+
+
+@login_required
+def diagram_version(request: HttpRequest, pk: int, diagram_pk: int, number: int) -> HttpResponse:
+    """A past version, drawn as the diagram is, with what changed from the one before."""
+    project = _project(request, pk)
+    diagram = selectors.diagram_in(project=project, pk=diagram_pk)
+    version = selectors.version_in(diagram=diagram, number=number)
+    model = selectors.version_diagram(version)
+    changes: tuple[core_drivers.Change, ...] = ()
+    if number > 1:
+        previous = selectors.versions_of(diagram).filter(number=number - 1).first()
+        if previous is not None:
+            changes = core_drivers.diff(selectors.version_diagram(previous), model)
+    latest = selectors.latest_version(diagram)
+    return render(
+        request,
+        "improvement/diagram_version.html",
+        {
+            "project": project,
+            "diagram": diagram,
+            "version": version,
+            "model": model,
+            "changes": changes,
+            "is_latest": latest is not None and latest.number == version.number,
+            **_drawing(model, f"driver-diagram-v{version.number}"),
+        },
     )
