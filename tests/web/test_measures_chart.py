@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+import polars as pl
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -18,6 +19,7 @@ from ninja.testing import TestClient
 from coproduce.web.accounts.models import User
 from coproduce.web.audit.models import AuditEvent
 from coproduce.web.errors import ActionError, NotAllowed
+from coproduce.web.measures import actions as measure_actions
 from coproduce.web.measures import actions_chart
 from coproduce.web.measures import selectors_chart as charts
 from coproduce.web.measures.api_chart import router
@@ -207,6 +209,70 @@ def test_the_svg_is_cached_until_anything_it_shows_changes(team: dict[str, Any])
     changed = charts.chart_for(measure)
     charts.chart_svg(changed)
     assert "svg" in changed.timings
+
+
+def test_a_change_to_the_data_changes_the_chart_never_a_stale_one(
+    team: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    measure = make_measure(team["project"])
+    client = signed_in(team["fac"])
+    before = chart_of(client.get(detail_url(measure)).content.decode())
+    assert "123.5" not in before
+
+    with django_capture_on_commit_callbacks(execute=True) as drawn:
+        measure_actions.save_points(
+            measure=measure,
+            frame=pl.DataFrame({"period": ["2025-03-01"], "value": ["123.5"]}),
+            columns={"period": "period", "value": "value"},
+            by=team["fac"],
+            source="test",
+        )
+    assert drawn  # the chart was drawn again once the change committed
+
+    chart = charts.chart_for(measure)
+    svg = charts.chart_svg(chart)
+    assert "svg_cached" in chart.timings  # drawn ahead: the page does not wait for vl-convert
+    assert "123.5" in svg
+    after = chart_of(client.get(detail_url(measure)).content.decode())
+    assert after != before
+    assert "123.5" in after
+
+    # Changed behind the actions' back (no drawing ahead): still never the old drawing.
+    DataPoint.objects.filter(measure=measure, period=date(2025, 3, 1)).update(value=98.75)
+    again = chart_of(client.get(detail_url(measure)).content.decode())
+    assert "98.75" in again and "123.5" not in again
+
+
+def test_a_new_phase_or_setting_draws_the_chart_ahead(
+    team: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    measure = make_measure(team["project"])
+    client = signed_in(team["fac"])
+    client.get(detail_url(measure))
+    with django_capture_on_commit_callbacks(execute=True):
+        actions_chart.add_phase(
+            measure=measure, starts=date(2026, 1, 1), reason="New clinic", by=team["fac"]
+        )
+    chart = charts.chart_for(measure)
+    assert "New phase: New clinic" in charts.chart_svg(chart)
+    assert "svg_cached" in chart.timings
+
+    with django_capture_on_commit_callbacks(execute=True):
+        measure_actions.update_measure(measure=measure, by=team["fac"], unit="weeks")
+    chart = charts.chart_for(measure)
+    assert "weeks" in charts.chart_svg(chart)
+    assert "svg_cached" in chart.timings
+
+
+def test_large_charts_are_drawn_on_their_first_view_not_ahead(
+    team: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    measure = make_measure(team["project"])
+    monkeypatch.setattr(charts, "DRAW_AHEAD_MAX_POINTS", 10)
+    assert not charts.draw_ahead(measure.pk)
+    monkeypatch.setattr(charts, "DRAW_AHEAD_MAX_POINTS", 2000)
+    assert charts.draw_ahead(measure.pk)
+    assert not charts.draw_ahead(measure.pk + 99)
 
 
 def test_a_200_point_measure_page_is_timed(team: dict[str, Any]) -> None:

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 #: Bump when the drawing changes, so cached SVGs of the old drawing are not served.
 SVG_VERSION = "1"
 SVG_CACHE_SECONDS = 60 * 60 * 24
+#: Charts of more points than this are not drawn ahead after a change (see ``draw_ahead``).
+DRAW_AHEAD_MAX_POINTS = 2000
 
 # --------------------------------------------------------------------------------------------
 # Lookups
@@ -263,28 +265,17 @@ def spec_for(chart: Chart) -> dict[str, Any]:
     return spec
 
 
-def _cache_key(chart: Chart, kind: str) -> str:
-    m = chart.measure
-    payload = {
-        "v": SVG_VERSION,
-        "kind": kind,
-        "measure": [
-            m.pk,
-            m.title,
-            m.unit,
-            m.chart,
-            m.rules,
-            m.direction,
-            m.target,
-            m.multiply,
-            m.baseline_points,
-            m.frequency,
-        ],
-        "points": [[p.period.isoformat(), p.value, p.denominator] for p in chart.points],
-        "phases": [[p.starts.isoformat(), p.reason] for p in chart.phases],
-        "notes": [[d.isoformat(), label, url] for d, label, url in chart.annotations],
-    }
-    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+def _cache_key(spec: dict[str, Any], kind: str) -> str:
+    """A key derived from the Vega-Lite spec itself, which holds everything the drawing shows
+    (points, limits, phases, PDSA cycles, titles, the reading in its description), plus the
+    renderer's version and :data:`SVG_VERSION`: a changed chart gets a new key, so a stale
+    drawing can never be served, and nothing has to be invalidated."""
+    import vl_convert
+
+    text = json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str)
+    digest = hashlib.sha256(
+        f"{SVG_VERSION}|{kind}|{getattr(vl_convert, '__version__', '')}|{text}".encode()
+    ).hexdigest()
     return f"coproduce:chart:{kind}:{digest}"
 
 
@@ -305,16 +296,17 @@ def _tidy_svg(svg: str) -> str:
 
 
 def chart_svg(chart: Chart) -> str:
-    """The chart as SVG (server-rendered with vl-convert), cached by everything it shows."""
+    """The chart as SVG (server-rendered with vl-convert), cached by its spec's content."""
     from coproduce.spc.render import to_svg
 
-    key = _cache_key(chart, "svg")
+    spec = spec_for(chart)
+    key = _cache_key(spec, "svg")
     found = cache.get(key)
     if isinstance(found, str):
         chart.timings["svg_cached"] = 1.0
         return found
     started = time.perf_counter()
-    svg = _tidy_svg(to_svg(spec_for(chart)))
+    svg = _tidy_svg(to_svg(spec))
     chart.timings["svg"] = time.perf_counter() - started
     cache.set(key, svg, SVG_CACHE_SECONDS)
     return svg
@@ -323,13 +315,37 @@ def chart_svg(chart: Chart) -> str:
 def chart_png(chart: Chart) -> bytes:
     from coproduce.spc.render import to_png
 
-    key = _cache_key(chart, "png")
+    spec = spec_for(chart)
+    key = _cache_key(spec, "png")
     found = cache.get(key)
     if isinstance(found, bytes):
         return found
-    png = to_png(spec_for(chart))
+    png = to_png(spec)
     cache.set(key, png, SVG_CACHE_SECONDS)
     return png
+
+
+def draw_ahead(measure_pk: int) -> bool:
+    """Draw a measure's chart into the cache now, so its page need not wait for vl-convert.
+
+    Called after a change commits (see ``actions_chart``). Measures of more than
+    :data:`DRAW_AHEAD_MAX_POINTS` points are left to be drawn on their first view, so a large
+    import does not wait for a drawing nobody asked for. True if a drawing was made or found.
+    """
+    try:
+        measure = Measure.objects.select_related("project", "project__organisation").get(
+            pk=measure_pk
+        )
+    except Measure.DoesNotExist:
+        return False
+    count = DataPoint.objects.filter(measure=measure, stratum="").count()
+    if count < 2 or count > DRAW_AHEAD_MAX_POINTS:
+        return False
+    chart = chart_for(measure)
+    if chart.result is None:
+        return False
+    chart_svg(chart)
+    return True
 
 
 def _num(value: Any) -> float | None:
