@@ -31,9 +31,12 @@ def test_demo_loads_once_however_often_it_runs(capsys: pytest.CaptureFixture[str
     second = capsys.readouterr().out
 
     assert Organisation.objects.count() == 1
-    assert Project.objects.count() == 1
-    assert ProjectMembership.objects.count() == 5
-    assert User.objects.count() == 5
+    # Two projects: outpatient letters (5 members) and the fracture clinic story (5 members,
+    # one of them new: Jo Clarke).
+    assert Project.objects.count() == 2
+    assert ProjectMembership.objects.count() == 10
+    assert User.objects.count() == 6
+    assert "Fracture clinic" in first
     assert "facilitator@demo.coproduce.invalid" in first
     # A fresh password each time, and the printed one works.
     password = second.split("password:")[1].split()[0]

@@ -42,7 +42,7 @@ def test_partner_enters_and_uploads_data(new_page: NewPage, tmp_path: Path) -> N
     page.get_by_label("Higher is better").check()
     with navigation(page):
         page.get_by_role("button", name="Add measure").click()
-    expect(page.get_by_text("with a P chart (proportions)")).to_be_visible()
+    expect(page.get_by_text("Chart: P chart (proportions)")).to_be_visible()
 
     # She types in a month, with a mistake first.
     expect(page.get_by_role("heading", level=1)).to_have_text("Data")

@@ -1,4 +1,7 @@
-"""The demo organisation, project and people that `make run` loads.
+"""The demo organisation, projects and people that `make run` loads.
+
+The second project, a fracture clinic's improvement story with measures, PDSA ramps and a
+shift on its chart, is in :mod:`coproduce.web.demo_improvement`.
 
 Loading is idempotent: everything is looked up by a stable name first, so
 running it twice changes nothing but the facilitator's password, which is
@@ -12,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from coproduce.web import demo_improvement
 from coproduce.web.accounts import actions as account_actions
 from coproduce.web.accounts.models import User
 from coproduce.web.projects import actions as project_actions
@@ -40,10 +44,14 @@ class DemoResult:
     email: str
     password: str
     project: Project
+    story: Project
 
     def describe(self, *, base_url: str) -> str:
         return (
-            f"Demo project “{self.project.title}” is ready.\n"
+            f"Demo projects “{self.project.title}” and “{self.story.title}” are ready.\n"
+            "The fracture clinic project tells an improvement story: an aim, three measures "
+            "with 30 months of data,\nthree PDSA ramps (one abandoned, one adopted, one "
+            "active) and a shift on the chart after the adopted change.\n"
             f"Sign in at {base_url}/accounts/sign-in/ with\n"
             f"  email:    {self.email}\n"
             f"  password: {self.password}\n"
@@ -96,4 +104,5 @@ def load_demo() -> DemoResult:
             organisation=organisation, user=user, is_admin=False, by=facilitator
         )
         project_actions.add_member(project=project, user=user, role=role, by=facilitator)
-    return DemoResult(email=FACILITATOR_EMAIL, password=password, project=project)
+    story = demo_improvement.load_story(organisation=organisation, facilitator=facilitator)
+    return DemoResult(email=FACILITATOR_EMAIL, password=password, project=project, story=story)

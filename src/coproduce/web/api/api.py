@@ -16,6 +16,7 @@ from ninja import NinjaAPI, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer, django_auth
+from pydantic import Field
 
 from coproduce.web.accounts import actions as account_actions
 from coproduce.web.accounts import selectors as account_selectors
@@ -141,6 +142,19 @@ class Error(Schema):
     detail: str
 
 
+#: The largest limit or offset: beyond it a number would overflow the database (a 500), so
+#: it is refused as invalid (422) instead.
+MAX_PAGE_NUMBER = 2**31 - 1
+
+
+class Pages(LimitOffsetPagination):
+    """ninja's limit and offset (100 a page by default), bounded above."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_PAGE_NUMBER)
+        offset: int = Field(0, ge=0, le=MAX_PAGE_NUMBER)
+
+
 router = Router(tags=["projects"])
 
 
@@ -150,7 +164,7 @@ def me(request: HttpRequest) -> User:
 
 
 @router.get("/projects", response=list[ProjectOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_projects(request: HttpRequest) -> Any:
     return selectors.visible_projects_for(_user(request))
 

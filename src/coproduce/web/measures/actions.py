@@ -45,6 +45,8 @@ MEASURE_FIELDS: dict[str, Any] = {
 }
 TEXT_FIELDS = ("title", "definition", "numerator", "denominator", "unit")
 BATCH = 2000
+#: More baseline points than any chart has (and than the database's column can hold).
+MAX_BASELINE_POINTS = 1_000_000
 
 
 class InvalidRows(ActionError):
@@ -101,6 +103,11 @@ def _clean_measure(project: Project, values: dict[str, Any], exclude: int | None
     if baseline is not None and baseline < 2:
         raise ActionError(
             "Freeze the limits on at least 2 points, or leave this empty", field="baseline_points"
+        )
+    if baseline is not None and baseline > MAX_BASELINE_POINTS:
+        raise ActionError(
+            f"Freeze the limits on at most {MAX_BASELINE_POINTS:,} points, or leave this empty",
+            field="baseline_points",
         )
 
 

@@ -96,7 +96,7 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Measure “{measure.title}” added, with a {measure.get_chart_display()}. "
+                f"Measure “{measure.title}” added. Chart: {measure.get_chart_display()}. "
                 "Now add its data.",
             )
             return redirect("measures:data", pk=project.pk, measure_pk=measure.pk)

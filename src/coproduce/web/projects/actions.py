@@ -11,7 +11,9 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -169,6 +171,10 @@ def invite_member(
     """
     _require_facilitator(project=project, user=by)
     email = User.objects.normalize_email(email.strip()).lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ActionError("Enter a valid email address.", field="email") from None
     if role not in Role.values:
         raise ActionError("Choose a role.", field="role")
     if ProjectMembership.objects.filter(project=project, user__email__iexact=email).exists():
