@@ -189,3 +189,27 @@ def test_an_empty_title_is_refused_and_the_project_is_unchanged() -> None:
     assert response.json()["field"] == "title"
     project.refresh_from_db()
     assert project.title == "Kept"
+
+
+def test_text_with_a_nul_character_is_refused_with_a_reason() -> None:
+    """PostgreSQL cannot store U+0000; the API refuses it up front instead of failing."""
+    admin = make_user("admin@example.org", staff=True)
+    organisation = make_organisation("API Trust", admin=admin)
+    client = api_client(admin)
+    project = make_project(admin, organisation=organisation)
+    for body in ({"title": "Bad\x00title"}, {"description": ["ok", {"nested": "a\x00b"}]}):
+        response = client.patch(
+            f"/api/v1/projects/{project.pk}", body, content_type="application/json"
+        )
+        assert response.status_code == 400
+        assert "NUL" in response.json()["detail"]
+    assert client.get("/api/v1/projects?x=a%00b").status_code == 400
+    project.refresh_from_db()
+    assert "\x00" not in project.title
+    # A backslash followed by u0000 typed as text is not a NUL character.
+    ok = client.patch(
+        f"/api/v1/projects/{project.pk}",
+        {"description": "a literal \\u0000"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200
