@@ -256,6 +256,28 @@ def save_points(
     return saved
 
 
+def _copy_into_postgres(
+    *,
+    measure: Measure,
+    rows: Sequence[tuple[Any, ...]],
+    by: User,
+    now: datetime,
+    columns: Sequence[str],
+) -> None:
+    """PostgreSQL's COPY: one stream instead of one statement per row (about ten times faster
+    than ``executemany`` for 100,000 rows). It runs inside the caller's transaction."""
+    ops = connection.ops
+    sql = "COPY {} ({}) FROM STDIN".format(
+        ops.quote_name(DataPoint._meta.db_table),
+        ", ".join(ops.quote_name(c) for c in columns),
+    )
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(sql) as copy:
+            for period, stratum, value, denominator, note in rows:
+                copy.write_row((measure.pk, period, stratum, value, denominator, note, by.pk, now))
+
+
 def _insert(*, measure: Measure, rows: Sequence[tuple[Any, ...]], by: User, now: datetime) -> None:
     """Insert (period, stratum, value, denominator, note) rows in batches.
 
@@ -279,6 +301,9 @@ def _insert(*, measure: Measure, rows: Sequence[tuple[Any, ...]], by: User, now:
         ", ".join(ops.quote_name(c) for c in columns),
         ", ".join(["%s"] * len(columns)),
     )
+    if connection.vendor == "postgresql":
+        _copy_into_postgres(measure=measure, rows=rows, by=by, now=now, columns=columns)
+        return
     stamp = ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
