@@ -40,38 +40,14 @@ from coproduce.commands.tables import (
     option_values,
     x_values,
 )
+from coproduce.spc.batch import OUTPUT_COLUMNS
 
 if TYPE_CHECKING:
     from coproduce.spc import ChartType, SpcOptions, SpcResult
 
-#: Output columns, in order: the command's contract (today all of
-#: :data:`coproduce.spc.OUTPUT_COLUMNS`; a column the engine adds is not written until listed).
-COLUMNS = (
-    "series",
-    "x",
-    "y",
-    "n",
-    "cl",
-    "lcl",
-    "ucl",
-    "lcl_95",
-    "ucl_95",
-    "phase",
-    "baseline",
-    "include",
-    "sigma_signal",
-    "runs_signal",
-    "longest_run",
-    "longest_run_max",
-    "n_crossings",
-    "n_crossings_min",
-    "n_obs",
-    "n_useful",
-    "signal_rules",
-    "point_type",
-    "variation",
-    "assurance",
-)
+#: Output columns, in order: the engine's own (the command's contract is checked against
+#: them in tests/spc/test_cli_spc.py).
+COLUMNS = OUTPUT_COLUMNS
 #: Per-series values in the JSON document (the rest are per point).
 SERIES_FIELDS = ("variation", "assurance")
 OUTPUT_SUFFIXES = (".csv", ".parquet", ".json", ".svg", ".png", ".html")

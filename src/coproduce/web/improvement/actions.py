@@ -63,6 +63,19 @@ def _changed(obj: Any, values: dict[str, Any]) -> list[str]:
     return [name for name, value in values.items() if getattr(obj, name) != value]
 
 
+def _assign(obj: Any, values: dict[str, Any], *, by: User | None = None) -> list[str]:
+    """Set ``values`` on ``obj`` (stamping who and when if ``by`` is given), save it, and
+    return the names of the fields that changed."""
+    changed = _changed(obj, values)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    if by is not None:
+        obj.updated_by = by
+        obj.updated_at = timezone.now()
+    obj.save()
+    return changed
+
+
 # -- aims --------------------------------------------------------------------------------
 
 
@@ -173,12 +186,7 @@ def update_aim(
         outcome_measure=outcome_measure,
         check_deadline_passed=core_aims.as_date(deadline) != aim.deadline,
     )
-    changed = _changed(aim, values)
-    for name, value in values.items():
-        setattr(aim, name, value)
-    aim.updated_by = by
-    aim.updated_at = timezone.now()
-    aim.save()
+    changed = _assign(aim, values, by=by)
     audit.record(
         action="aim.updated",
         by=by,
@@ -252,12 +260,7 @@ def update_change_idea(
         "title": _clean_title(project=change_idea.project, title=title, exclude=change_idea.pk),
         "description": description.strip(),
     }
-    changed = _changed(change_idea, values)
-    for name, value in values.items():
-        setattr(change_idea, name, value)
-    change_idea.updated_by = by
-    change_idea.updated_at = timezone.now()
-    change_idea.save()
+    changed = _assign(change_idea, values, by=by)
     audit.record(
         action="change_idea.updated",
         by=by,
@@ -476,12 +479,7 @@ def update_cycle(
     measure_list, member_list = _check_links(
         project=project, measures=measures or (), participants=participants or ()
     )
-    changed = _changed(cycle, values)
-    for name, value in values.items():
-        setattr(cycle, name, value)
-    cycle.updated_by = by
-    cycle.updated_at = timezone.now()
-    cycle.save()
+    changed = _assign(cycle, values, by=by)
     if measures is not None:
         if {m.pk for m in cycle.measures.all()} != {m.pk for m in measure_list}:
             changed.append("measures")
@@ -601,10 +599,7 @@ def update_progress_score(
     _require_editor(project=project, user=by)
     value = _check_score(score=score, recorded_on=recorded_on)
     values = {"score": value, "recorded_on": recorded_on, "note": note.strip()}
-    changed = _changed(progress_score, values)
-    for name, new in values.items():
-        setattr(progress_score, name, new)
-    progress_score.save()
+    changed = _assign(progress_score, values)
     audit.record(
         action="progress_score.updated",
         by=by,
@@ -691,12 +686,7 @@ def update_diagram(
 ) -> DriverDiagram:
     _require_editor(project=diagram.project, user=by)
     values = _clean_diagram(project=diagram.project, title=title, aim=aim)
-    changed = _changed(diagram, values)
-    for name, value in values.items():
-        setattr(diagram, name, value)
-    diagram.updated_by = by
-    diagram.updated_at = timezone.now()
-    diagram.save()
+    changed = _assign(diagram, values, by=by)
     version = _new_version(diagram=diagram, by=by)
     audit.record(
         action="driver_diagram.updated",
@@ -781,10 +771,7 @@ def update_driver(*, driver: Driver, text: str, measure: Measure | None = None, 
     diagram = driver.diagram
     _require_editor(project=diagram.project, user=by)
     values = _clean_driver(diagram=diagram, text=text, measure=measure)
-    changed = _changed(driver, values)
-    for name, value in values.items():
-        setattr(driver, name, value)
-    driver.save()
+    changed = _assign(driver, values)
     _touch(diagram, by)
     version = _new_version(diagram=diagram, by=by)
     audit.record(
