@@ -26,9 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +34,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from common import load_line, machine_line, revision, verdict
+
+#: Which way a busy machine skews this benchmark's figures.
+BUSY_MEANS = "high"
 
 # Targets from issue 4 (2 cores), in server time.
 TARGET_MEASURE_PAGE_MS = 100.0
@@ -397,63 +400,11 @@ def time_upload(world: World, content: bytes, rows: int) -> UploadFigures:
 # --------------------------------------------------------------------------- report
 
 
-def machine_line() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-        mem = f", {pages / 2**30:.0f} GiB"
-    except (ValueError, OSError):
-        pass
+def versions() -> str:
     import django
     import vl_convert
 
-    return (
-        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs ({model}){mem}; "
-        f"Python {platform.python_version()}, Django {django.get_version()}, "
-        f"vl-convert {getattr(vl_convert, '__version__', '?')}"
-    )
-
-
-def revision() -> str:
-    """The commit of the work tree, with "+changes" when it has uncommitted changes."""
-    here = Path(__file__).resolve().parent.parent
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(here), "rev-parse", "--short=12", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head + ("+changes" if dirty else "")
-
-
-def load_line() -> str:
-    try:
-        one, five, _ = os.getloadavg()
-    except OSError:
-        return "load average unknown"
-    busy = "  (the machine is busy: figures will be high)" if one > 1.0 else ""
-    return f"load average {one:.2f} (1 min), {five:.2f} (5 min){busy}"
-
-
-def verdict(ok: bool) -> str:
-    return "met" if ok else "MISSED"
+    return f"Django {django.get_version()}, vl-convert {getattr(vl_convert, '__version__', '?')}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -477,8 +428,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    print(f"machine: {machine_line()}")
-    print(f"commit: {revision()}; {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; {load_line()}")
+    print(f"machine: {machine_line(versions())}")
+    now = dt.datetime.now(dt.UTC)
+    print(f"commit: {revision()}; {now:%Y-%m-%d %H:%M} UTC; {load_line(busy_means=BUSY_MEANS)}")
     print(f"database: {database_line()}")
 
     started = time.perf_counter()
@@ -517,7 +469,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  actions.save_points (again) {upload.resave_s:6.2f} s (all unchanged)")
         print(f"  rows stored after: {upload.rows_after_actions:,}")
 
-    print(f"after: {load_line()}")
+    print(f"after: {load_line(busy_means=BUSY_MEANS)}")
     headline_page = max(page.warm.wall, page.changed.wall)
     print("\ntargets (issue 4, server time):")
     print(

@@ -23,7 +23,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,10 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+from common import load_line, machine_line, revision
+
+#: Which way a busy machine skews this benchmark's figures.
+BUSY_MEANS = "low"
 
 QIKIT_VERSION = "0.5.0"
 REL_TOL = 1e-9
@@ -391,57 +394,6 @@ def compare(ours: pl.DataFrame, theirs: pl.DataFrame, label: str) -> tuple[bool,
 # --------------------------------------------------------------------------- report
 
 
-def machine_line() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-        mem = f", {pages / 2**30:.0f} GiB"
-    except (ValueError, OSError):
-        pass
-    return (
-        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs ({model}){mem}; "
-        f"Python {platform.python_version()}, numpy {np.__version__}, polars {pl.__version__}"
-    )
-
-
-def revision() -> str:
-    """The commit of the work tree, with "+changes" when it has uncommitted changes."""
-    here = Path(__file__).resolve().parent.parent
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(here), "rev-parse", "--short=12", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head + ("+changes" if dirty else "")
-
-
-def load_line() -> str:
-    try:
-        one, five, _ = os.getloadavg()
-    except OSError:
-        return "load average unknown"
-    busy = "  (the machine is busy: figures will be low)" if one > 1.0 else ""
-    return f"load average {one:.2f} (1 min), {five:.2f} (5 min){busy}"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--series", type=int, default=200_000, help="K series (200000)")
@@ -472,8 +424,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(args: argparse.Namespace, scratch: Path) -> int:
     k, p, q = args.series, args.points, min(args.qikit_series, args.series)
-    print(f"machine: {machine_line()}")
-    print(f"commit: {revision()}; {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; {load_line()}")
+    versions = f"numpy {np.__version__}, polars {pl.__version__}"
+    print(f"machine: {machine_line(versions)}")
+    now = dt.datetime.now(dt.UTC)
+    print(f"commit: {revision()}; {now:%Y-%m-%d %H:%M} UTC; {load_line(busy_means=BUSY_MEANS)}")
     print(f"data: {k:,} series x {p} monthly points from {START}, seed {args.seed}")
 
     t0 = time.perf_counter()
@@ -548,7 +502,7 @@ def run(args: argparse.Namespace, scratch: Path) -> int:
         f"CLI CPU time (user+sys) {cli.cpu_seconds:.2f} s in {cli.seconds:.2f} s wall; "
         f"CLI runs (s): {', '.join(f'{r.seconds:.2f}' for r in runs)}"
     )
-    print(f"after: {load_line()}")
+    print(f"after: {load_line(busy_means=BUSY_MEANS)}")
     print(f"single 100-point I chart (library): median {single_ms:.3f} ms")
     print(
         f"qikit headline: the faster per-series way ({qk_rate:,.0f} series/s, compute only, "
