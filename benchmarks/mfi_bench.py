@@ -6,9 +6,11 @@ project, measures and data are made through the actions, as the app does; the pa
 requested with Django's test ``Client``, in this process, so every figure is server time (the
 whole middleware stack, no network). Timed:
 
-* the measure page with 200 weekly points and a phase: *cold* (the chart cache emptied before
-  every request), *warm* (the chart already drawn), and *after a change* (a point's value
-  changed through ``actions.save_points``, then the page), each the median of N requests;
+* the measure page with 200 weekly points and a phase: *cold* (both chart caches emptied
+  before every request), *after a restart* (the per-process memory cache emptied, the drawing
+  still in the disk cache under the data directory), *warm* (the chart already drawn), and
+  *after a change* (a point's value changed through ``actions.save_points``, then the page),
+  each the median of N requests;
 * the board of a project with 50 measures of 36 points, median of N;
 * a 100,000-row CSV upload through the real views (upload, columns, check, import) and,
   separately, ``data_import.check`` and ``actions.save_points`` on the same rows, with the
@@ -241,6 +243,7 @@ def get(client: Any, url: str, into: Timed) -> Any:
 class PageFigures:
     first: Timed  # the very first request of the process (imports, templates, V8 start)
     cold: Timed
+    restart: Timed  # the memory cache emptied, the drawing on disk
     warm: Timed
     changed: Timed
     change_save_ms: list[float]
@@ -252,9 +255,20 @@ def chart_svg_of(html: str) -> str:
     return html[start : html.find("</figure>", start)] if start >= 0 else ""
 
 
+def forget_charts(*, memory_only: bool = False) -> None:
+    """Empty the chart caches: the per-process memory one, and the disk one unless
+    ``memory_only`` (what a restart of the app does)."""
+    from django.core.cache import caches
+
+    from coproduce.web.measures import selectors_chart
+
+    caches[selectors_chart.CHART_MEMORY_CACHE].clear()
+    if not memory_only:
+        caches[selectors_chart.CHART_CACHE].clear()
+
+
 def time_measure_page(world: World, cold_n: int, warm_n: int) -> PageFigures:
     import polars as pl
-    from django.core.cache import cache
     from django.urls import reverse
 
     from coproduce.web.measures import actions
@@ -262,12 +276,15 @@ def time_measure_page(world: World, cold_n: int, warm_n: int) -> PageFigures:
 
     client = client_for(world.fac)
     url = reverse("measures:detail", args=[world.project.pk, world.measure.pk])
-    first, cold, warm, changed = Timed(), Timed(), Timed(), Timed()
-    cache.clear()
+    first, cold, restart, warm, changed = Timed(), Timed(), Timed(), Timed(), Timed()
+    forget_charts()
     get(client, url, first)
     for _ in range(cold_n):
-        cache.clear()
+        forget_charts()
         get(client, url, cold)
+    for _ in range(cold_n):
+        forget_charts(memory_only=True)
+        get(client, url, restart)
     get(client, url, Timed())
     for _ in range(warm_n):
         get(client, url, warm)
@@ -290,7 +307,7 @@ def time_measure_page(world: World, cold_n: int, warm_n: int) -> PageFigures:
         after = chart_svg_of(get(client, url, changed).content.decode())
         stale = stale or after == before or f"{1000 + k}" not in after
         before = after
-    return PageFigures(first, cold, warm, changed, saves, stale)
+    return PageFigures(first, cold, restart, warm, changed, saves, stale)
 
 
 def time_board(world: World, n: int) -> tuple[Timed, Timed]:
@@ -440,7 +457,8 @@ def run(args: argparse.Namespace) -> int:
     page = time_measure_page(world, args.cold, args.warm)
     print(f"\nmeasure page, {args.points} weekly points and a phase (server time, in-process):")
     print(f"  first request of the process  {page.first.text()}")
-    print(f"  cold (chart cache emptied)    {page.cold.text()}")
+    print(f"  cold (chart caches emptied)   {page.cold.text()}")
+    print(f"  after a restart (disk cache)  {page.restart.text()}")
     print(f"  warm (chart already drawn)    {page.warm.text()}")
     print(f"  after a change to a point     {page.changed.text()}")
     print(
@@ -470,7 +488,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  rows stored after: {upload.rows_after_actions:,}")
 
     print(f"after: {load_line(busy_means=BUSY_MEANS)}")
-    headline_page = max(page.warm.wall, page.changed.wall)
+    headline_page = max(page.warm.wall, page.changed.wall, page.restart.wall)
     print("\ntargets (issue 4, server time):")
     print(
         f"  [{verdict(page.warm.wall < TARGET_MEASURE_PAGE_MS)}] measure page, "
@@ -481,7 +499,11 @@ def run(args: argparse.Namespace) -> int:
         f"after a change < {TARGET_MEASURE_PAGE_MS:.0f} ms ({page.changed.wall:.1f})"
     )
     print(
-        f"  [{verdict(page.cold.wall < TARGET_MEASURE_PAGE_MS)}] measure page, chart cache "
+        f"  [{verdict(page.restart.wall < TARGET_MEASURE_PAGE_MS)}] measure page, after a "
+        f"restart < {TARGET_MEASURE_PAGE_MS:.0f} ms ({page.restart.wall:.1f})"
+    )
+    print(
+        f"  [{verdict(page.cold.wall < TARGET_MEASURE_PAGE_MS)}] measure page, chart caches "
         f"empty < {TARGET_MEASURE_PAGE_MS:.0f} ms ({page.cold.wall:.1f})"
     )
     print(
@@ -497,7 +519,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"  [{verdict(not page.stale)}] no stale chart after a change")
 
     print(
-        f"\nBENCH mfi-measure-page cold_ms={page.cold.wall:.1f} warm_ms={page.warm.wall:.1f} "
+        f"\nBENCH mfi-measure-page cold_ms={page.cold.wall:.1f} "
+        f"restart_ms={page.restart.wall:.1f} warm_ms={page.warm.wall:.1f} "
         f"changed_ms={page.changed.wall:.1f} target_ms={TARGET_MEASURE_PAGE_MS:.0f} "
         f"{verdict(headline_page < TARGET_MEASURE_PAGE_MS)}"
     )

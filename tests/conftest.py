@@ -6,11 +6,30 @@ Tests that touch the database get the ``database`` marker automatically, so
 
 from __future__ import annotations
 
+import copy
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep what the app writes to its data directory (chart cache, staged uploads) in a
+    throwaway folder, not in the checkout's ./data that `make run` uses."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    data_dir = Path(tempfile.mkdtemp(prefix="coproduce-tests-"))
+    caches = copy.deepcopy(settings.CACHES)
+    for cache in caches.values():
+        if cache["BACKEND"].endswith("FileBasedCache"):
+            cache["LOCATION"] = str(data_dir / "cache" / Path(cache["LOCATION"]).name)
+    override_settings(DATA_DIR=data_dir, CACHES=caches).enable()
+    config.add_cleanup(lambda: shutil.rmtree(data_dir, ignore_errors=True))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

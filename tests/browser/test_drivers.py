@@ -91,3 +91,34 @@ def test_a_patient_partner_draws_a_driver_diagram(new_page: NewPage) -> None:
     with navigation(pat):
         pat.get_by_role("link", name="Version 2").click()
     expect(pat.get_by_role("heading", level=1)).to_have_text("Version 2")
+
+
+@pytest.mark.browser
+def test_a_patient_partner_moves_a_driver_up_without_javascript_tricks(new_page: NewPage) -> None:
+    """The Move buttons are plain forms: the page reloads with the new order and a new version."""
+    facilitator = make_facilitator()
+    project = universe.make_project(facilitator, title="Fewer missed appointments")
+    partner = universe.make_user(PARTNER_EMAIL, "Pat Mensah")
+    universe.join(project, partner, Role.PATIENT_PARTNER, by=facilitator)
+    diagram = actions.create_diagram(project=project, title="Our theory", by=facilitator)
+    for text in ("Reliable booking", "Families know why it matters"):
+        actions.add_driver(diagram=diagram, level="primary", text=text, by=facilitator)
+
+    pat = new_page()
+    sign_in(pat, PARTNER_EMAIL)
+    goto(pat, f"/projects/{project.pk}/improvement/diagrams/{diagram.pk}/")
+    primary = pat.get_by_role("table", name="Primary drivers, in the order they are drawn")
+    expect(primary.get_by_role("button", name="Move up Reliable booking")).to_have_count(0)
+    with navigation(pat):
+        primary.get_by_role("button", name="Move up Families know why it matters").click()
+    expect(pat.get_by_text("Driver moved up.")).to_be_visible()
+    rows = pat.get_by_role("table", name="Primary drivers, in the order they are drawn")
+    expect(rows.locator("tbody tr").first).to_contain_text("Families know why it matters")
+    expect(pat.locator(".coproduce-outline").first).to_contain_text(
+        "Primary driver: Families know why it matters. No measure yet"
+    )
+    with navigation(pat):
+        pat.get_by_role("link", name="History: how the theory changed").click()
+    expect(pat.get_by_role("table")).to_contain_text(
+        "Moved primary driver “Families know why it matters” above “Reliable booking”"
+    )

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from playwright.sync_api import expect
 
 from coproduce.web.measures.models import Measure
 from tests import universe
-from tests.web.test_measures_chart import make_measure
+from tests.web.test_measures_chart import make_measure, use_data_dir
 
 from .axe import goto, navigation
 from .conftest import NewPage
 from .people import make_facilitator, sign_in
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(settings: Any, tmp_path: Path) -> None:
+    """Uploads and drawn charts go to a temporary folder, not the repository's data/."""
+    use_data_dir(settings, tmp_path / "data")
 
 
 @pytest.mark.browser

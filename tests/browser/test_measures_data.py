@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from coproduce.web.projects.models import Role
 from tests import universe
+from tests.web.test_measures_chart import use_data_dir
 
 from .axe import goto, navigation
 from .conftest import NewPage
@@ -19,6 +21,12 @@ CSV = (
     "Month,Seen within 4 hours,Attendances\n"
     "Jan 2026,70,100\nFeb 2026,72,100\nMar 2026,120,100\nnever,1,2\n"
 )
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(settings: Any, tmp_path: Path) -> None:
+    """Uploads and drawn charts go to a temporary folder, not the repository's data/."""
+    use_data_dir(settings, tmp_path / "data")
 
 
 @pytest.mark.browser

@@ -44,12 +44,18 @@ def test_the_target_must_move_the_stated_way() -> None:
     assert check(direction="increase", baseline=40, target=30) == [
         "To increase it, the target must be higher than the baseline"
     ]
-    assert check(direction="increase", baseline=40, target=40) != []
+    assert check(direction="increase", baseline=40, target=40) == [
+        "To increase it, the target must be higher than the baseline"
+    ]
 
 
-def test_a_past_deadline_is_flagged() -> None:
+def test_a_past_deadline_is_flagged_unless_there_is_no_today_to_check_against() -> None:
     assert check(deadline=date(2025, 12, 31)) == [
         "The deadline has passed: set a date in the future"
+    ]
+    assert check(deadline=date(2025, 12, 31), today=None) == []
+    assert check(deadline="soon", today=None) == [
+        "A deadline must be a date (“soon is not a time”)"
     ]
 
 

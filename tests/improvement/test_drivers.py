@@ -6,17 +6,25 @@ import itertools
 import json
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from coproduce.improvement.drivers import (
+    CannotMove,
     Diagram,
     Link,
     Node,
     Strength,
     describe,
     diff,
+    drawing_order,
+    drawn_under,
     from_snapshot,
     layout,
+    move,
     problems,
+    siblings,
     snapshot,
+    summary,
     to_outline,
     to_svg,
     wrap,
@@ -233,6 +241,11 @@ def test_describe_joins_and_shortens() -> None:
 
 def test_problems_give_ihi_advice() -> None:
     assert problems(Diagram(aim="a")) == ["Add the primary drivers: what most influences the aim"]
+    one = Diagram(aim="a", primary=(Node("driver:1", "P", "m"),))
+    assert problems(one) == [
+        "Only one primary driver: most aims have 2 to 5",
+        "The primary driver “P” has no secondary drivers yet",
+    ]
     found = problems(sample())
     assert "2 drivers without a measure" in found
     assert (
@@ -241,3 +254,122 @@ def test_problems_give_ihi_advice() -> None:
     )
     many = Diagram(aim="a", primary=tuple(Node(f"driver:{i}", f"P{i}", "m") for i in range(6)))
     assert "More than 5 primary drivers: consider grouping some of them" in problems(many)
+
+
+def test_the_description_counts_in_the_singular_and_the_plural() -> None:
+    one = Diagram(
+        aim="a",
+        primary=(Node("driver:1", "P"),),
+        secondary=(Node("driver:2", "S"),),
+        ideas=(Node("idea:1", "I"),),
+        links=(Link("driver:1", "driver:2"), Link("driver:2", "idea:1")),
+    )
+    assert summary(one).startswith(
+        "1 primary driver, 1 secondary driver and 1 change idea, with 2 strong links "
+        "(solid lines) and 0 weak links (dashed lines)."
+    )
+
+
+def grouped() -> Diagram:
+    """Two primary drivers; secondary drivers 3 and 5 under P1 (5 also serves P2, weakly),
+    4 under P2, 6 not linked; the column's own order is 3, 4, 5, 6."""
+    return Diagram(
+        aim="a",
+        primary=(Node("driver:1", "P1"), Node("driver:2", "P2")),
+        secondary=(
+            Node("driver:3", "S3"),
+            Node("driver:4", "S4"),
+            Node("driver:5", "S5"),
+            Node("driver:6", "S6"),
+        ),
+        ideas=(Node("idea:1", "Idea"),),
+        links=(
+            Link("driver:2", "driver:5", Strength.WEAK),
+            Link("driver:1", "driver:3"),
+            Link("driver:2", "driver:4"),
+            Link("driver:1", "driver:5"),
+            Link("driver:5", "idea:1"),
+        ),
+    )
+
+
+def test_secondary_drivers_are_drawn_under_their_highest_primary_driver() -> None:
+    diagram = grouped()
+    assert drawn_under(diagram) == {
+        "driver:3": "driver:1",
+        "driver:4": "driver:2",
+        "driver:5": "driver:1",  # P1 is above P2, though the link from P2 came first
+    }
+    _, secondary, _ = drawing_order(diagram)
+    assert [n.key for n in secondary] == ["driver:3", "driver:5", "driver:4", "driver:6"]
+    plan = layout(diagram)
+    ys = [plan.box(key).y for key in ("driver:3", "driver:5", "driver:4", "driver:6")]
+    assert ys == sorted(ys)
+
+
+def test_a_driver_moves_among_its_siblings_only() -> None:
+    diagram = grouped()
+    assert siblings(diagram, "driver:1") == ("driver:1", "driver:2")
+    assert siblings(diagram, "driver:5") == ("driver:3", "driver:5")
+    assert siblings(diagram, "driver:4") == ("driver:4",)
+    assert siblings(diagram, "driver:6") == ("driver:6",)
+    with pytest.raises(KeyError):
+        siblings(diagram, "idea:1")
+
+    # S5 moves up past S3 (its sibling under P1), not past S4 (under P2).
+    moved = move(diagram, "driver:5", up=True)
+    assert [n.key for n in moved.secondary] == ["driver:5", "driver:4", "driver:3", "driver:6"]
+    assert [n.key for n in drawing_order(moved)[1]] == [
+        "driver:5",
+        "driver:3",
+        "driver:4",
+        "driver:6",
+    ]
+    assert move(moved, "driver:5", up=False) == diagram
+    # The drawing and the list follow the new order.
+    assert layout(moved).box("driver:5").y < layout(moved).box("driver:3").y
+    p1 = to_outline(moved).aim.children[0]
+    assert [child.text for child in p1.children] == ["S5", "S3"]
+
+    swapped = move(diagram, "driver:2", up=True)
+    assert [n.text for n in swapped.primary] == ["P2", "P1"]
+    assert swapped.secondary == diagram.secondary and swapped.links == diagram.links
+    for key, up in (
+        ("driver:1", True),
+        ("driver:2", False),
+        ("driver:4", True),
+        ("driver:3", True),
+    ):
+        with pytest.raises(CannotMove):
+            move(diagram, key, up=up)
+
+
+def test_diff_says_which_driver_moved() -> None:
+    diagram = grouped()
+    assert [c.text for c in diff(diagram, move(diagram, "driver:2", up=True))] == [
+        "Moved primary driver “P2” above “P1”"
+    ]
+    assert [(c.kind, c.text) for c in diff(diagram, move(diagram, "driver:5", up=True))] == [
+        ("secondary_reordered", "Moved secondary driver “S5” above “S3”")
+    ]
+    three = Diagram(aim="a", primary=tuple(Node(f"driver:{i}", f"P{i}") for i in (1, 2, 3)))
+    rotated = Diagram(aim="a", primary=(three.primary[2], three.primary[0], three.primary[1]))
+    assert [c.text for c in diff(three, rotated)] == [
+        "Put the primary drivers in a new order: “P3”, “P1”, “P2”"
+    ]
+    # Adding or removing a driver is not a new order of the others.
+    fewer = Diagram(aim="a", primary=(three.primary[0], three.primary[2]))
+    assert [c.kind for c in diff(three, fewer)] == ["primary_removed"]
+    # A moved driver survives the snapshot.
+    moved = move(diagram, "driver:5", up=True)
+    assert from_snapshot(json.loads(json.dumps(snapshot(moved)))) == moved
+
+
+def test_the_list_follows_the_drawing_order_not_the_order_links_were_made() -> None:
+    diagram = Diagram(
+        aim="a",
+        primary=(Node("driver:1", "P"),),
+        secondary=(Node("driver:2", "First"), Node("driver:3", "Second")),
+        links=(Link("driver:1", "driver:3"), Link("driver:1", "driver:2")),
+    )
+    assert [c.text for c in to_outline(diagram).aim.children[0].children] == ["First", "Second"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
@@ -51,10 +52,13 @@ def test_ramp_status_follows_the_last_decision() -> None:
     assert ramp_status(["adapt", ""]) is RampStatus.ACTIVE
 
 
-def test_an_adopted_ramp_ends_with_adopt() -> None:
-    for decisions in (["adopt"], ["adapt", "adopt"], ["adapt", "adapt", "adopt"]):
-        assert ramp_status(decisions) is RampStatus.ADOPTED
-        assert decisions[-1] == "adopt"
+def test_a_ramp_is_adopted_exactly_when_its_last_cycle_says_adopt() -> None:
+    choices: list[str | None] = ["adopt", "adapt", "abandon", "", None]
+    for length in (1, 2, 3):
+        for decisions in itertools.product(choices, repeat=length):
+            status = ramp_status(list(decisions))
+            assert (status is RampStatus.ADOPTED) == (decisions[-1] == "adopt")
+            assert (status is RampStatus.ABANDONED) == (decisions[-1] == "abandon")
 
 
 def test_adapt_must_be_followed_by_another_cycle() -> None:

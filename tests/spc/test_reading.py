@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import pytest
 
@@ -173,3 +175,19 @@ def test_numbers_without_dates_are_points() -> None:
         SHIFTED, chart="i", options=SpcOptions(rules=RuleSet.MDC, direction=Direction.DECREASE)
     )
     assert "since point 13" in read(chart)
+
+
+def test_reading_a_chart_does_not_load_the_renderer() -> None:
+    """The reading (and the numbers it writes) work without vl-convert, in a fresh interpreter:
+    the boards and the API read charts without drawing them."""
+    code = (
+        "import sys\n"
+        "import coproduce.spc.reading\n"
+        "import coproduce.spc.numbers\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'vl_convert'"
+        " or m == 'coproduce.spc.render')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "", f"importing the reading loaded: {result.stdout}"

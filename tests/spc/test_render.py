@@ -216,6 +216,36 @@ def test_two_sigma_lines_are_optional(mdc_result: SpcResult) -> None:
     assert not any(name.startswith("two-sigma") for name in layers_by_name(spec))
 
 
+def fields_read(spec: Any) -> set[str]:
+    """Every data field a spec's layers read: encodings, tooltips, filters and conditions."""
+    found: set[str] = set()
+    if isinstance(spec, dict):
+        if isinstance(spec.get("field"), str):
+            found.add(spec["field"])
+        for expression in (spec.get("filter"), spec.get("test")):
+            if isinstance(expression, str):
+                found.update(re.findall(r"datum\.(\w+)", expression))
+        for key, value in spec.items():
+            if key != "data":
+                found |= fields_read(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            found |= fields_read(value)
+    return found
+
+
+@pytest.mark.parametrize("two_sigma", [False, True])
+def test_the_inline_data_carries_only_fields_the_layers_read(
+    mdc_result: SpcResult, two_sigma: bool
+) -> None:
+    """The spec is inlined and converted on every drawing: no field goes unread."""
+    for result in (mdc_result, make_result()):
+        spec = render.vegalite_spec(result, two_sigma=two_sigma)
+        rows = spec["data"]["values"]
+        assert set(rows[0]) <= fields_read(spec["layer"])
+        assert ("lcl_95" in rows[0]) is two_sigma
+
+
 def test_target_line(mdc_spec: dict[str, Any]) -> None:
     target = layers_by_name(mdc_spec)["target"]
     assert target["mark"]["type"] == "rule"

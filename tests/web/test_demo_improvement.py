@@ -1,4 +1,5 @@
-"""The demo's fracture clinic story: its facts hold, the engine finds its shift, it loads once."""
+"""The demo's fracture clinic story: its facts hold, the engine finds its shift, its driver
+diagram's history tells how the theory changed, and it loads once."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ import time
 from datetime import date
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from coproduce.improvement import drivers as core_drivers
 from coproduce.improvement.pdsa import RampStatus
 from coproduce.spc import SpcOptions, spc
 from coproduce.spc.types import Direction, PointType, RuleSet, Variation
@@ -18,6 +22,10 @@ from coproduce.web.improvement import selectors as improvement_selectors
 from coproduce.web.improvement.models import (
     Aim,
     ChangeIdea,
+    DiagramVersion,
+    Driver,
+    DriverDiagram,
+    DriverLink,
     PDSACycle,
     Prediction,
     ProgressScore,
@@ -149,6 +157,90 @@ def test_three_ramps_one_abandoned_one_adopted_one_active(story: Project) -> Non
     assert ongoing.end_date is None and ongoing.decision == ""
 
 
+def test_the_driver_diagram_links_the_aim_drivers_measures_and_change_ideas(
+    story: Project,
+) -> None:
+    diagram = DriverDiagram.objects.get(project=story)
+    assert diagram.title == demo_improvement.DIAGRAM
+    assert diagram.aim == Aim.objects.get(project=story)
+    model = improvement_selectors.core_diagram(diagram)
+    assert model.aim == improvement_selectors.aim_statement(Aim.objects.get(project=story))
+    assert 2 <= len(model.primary) <= 3
+    # Every primary driver is measured, by one of the family of measures, and has secondaries.
+    titles = set(Measure.objects.filter(project=story).values_list("title", flat=True))
+    assert all(node.measure in titles for node in model.primary)
+    assert {node.measure for node in model.primary} == titles
+    assert any(node.measure for node in model.secondary)
+    assert all(model.links_from(node.key) for node in model.primary)
+    assert all(model.links_to(node.key) for node in model.secondary)
+    # The three change ideas, with strong and weak links.
+    assert {node.text for node in model.ideas} == {
+        demo_improvement.PHONE,
+        demo_improvement.TEXT,
+        demo_improvement.TRIAGE,
+    }
+    assert {link.strength for link in model.links} == set(core_drivers.Strength)
+    phone = next(n for n in model.ideas if n.text == demo_improvement.PHONE)
+    assert [link.strength for link in model.links_to(phone.key)] == [
+        core_drivers.Strength.WEAK  # it was abandoned
+    ]
+    text = next(n for n in model.ideas if n.text == demo_improvement.TEXT)
+    assert len(model.links_to(text.key)) == 3
+    # The advice left is only about measures (the family has three).
+    assert [p for p in core_drivers.problems(model) if "without a measure" not in p] == []
+    # The driver added after the abandoned ramp was moved to the top of its group.
+    slots_used = model.primary[0]
+    assert slots_used.text == demo_improvement.SLOTS_USED
+    outline = core_drivers.to_outline(model)
+    assert outline.aim.children[0].children[0].text == demo_improvement.ANY_TIME
+
+
+def test_the_diagrams_history_shows_how_the_theory_changed(story: Project) -> None:
+    diagram = DriverDiagram.objects.get(project=story)
+    versions = list(DiagramVersion.objects.filter(diagram=diagram).order_by("number"))
+    assert [v.number for v in versions] == list(range(1, len(versions) + 1))
+    descriptions = [v.description for v in versions]
+    assert descriptions[0] == "Started the diagram"
+
+    def when(text: str) -> int:
+        return next(i for i, d in enumerate(descriptions) if text in d)
+
+    weakened = when(f"to “{demo_improvement.PHONE}” weak (was strong)")
+    added = when(f"Added secondary driver “{demo_improvement.ANY_TIME}”")
+    texts = when(f"Added change idea “{demo_improvement.TEXT}”")
+    moved = when(f"Moved secondary driver “{demo_improvement.ANY_TIME}” above")
+    first_theory = when(f"Added change idea “{demo_improvement.PHONE}”")
+    assert first_theory < added < texts < moved
+    assert first_theory < weakened < texts
+    # A patient partner added the driver the abandoned ramp taught them.
+    assert versions[added].created_by is not None
+    assert versions[added].created_by.email == "priya.shah@demo.coproduce.invalid"
+    # The first theory, read back from its version, has no such driver and links the phones
+    # strongly; the difference to today names what changed.
+    then = improvement_selectors.version_diagram(versions[first_theory])
+    assert demo_improvement.ANY_TIME not in {n.text for n in then.secondary}
+    assert {link.strength for link in then.links if link.target.startswith("idea:")} == {
+        core_drivers.Strength.STRONG
+    }
+    changes = core_drivers.diff(then, improvement_selectors.core_diagram(diagram))
+    kinds = {change.kind for change in changes}
+    assert {"secondary_added", "link_strength_changed", "idea_added", "secondary_reordered"} <= (
+        kinds
+    )
+
+
+def test_the_diagram_and_its_history_pages_show_the_story(story: Project) -> None:
+    facilitator = User.objects.get(email=demo.FACILITATOR_EMAIL)
+    client = Client()
+    client.force_login(facilitator)
+    diagram = DriverDiagram.objects.get(project=story)
+    page = client.get(reverse("improvement:diagram", args=[story.pk, diagram.pk]))
+    assert page.status_code == 200
+    assert demo_improvement.ANY_TIME in page.content.decode()
+    history = client.get(reverse("improvement:diagram_history", args=[story.pk, diagram.pk]))
+    assert f"Added secondary driver “{demo_improvement.ANY_TIME}”" in history.content.decode()
+
+
 def test_progress_scores_rise_over_time(story: Project) -> None:
     scores = ProgressScore.objects.filter(project=story).order_by("recorded_on")
     assert [str(s.score) for s in scores] == ["1.5", "2.0", "3.0", "3.5"]
@@ -167,6 +259,11 @@ def test_it_is_built_through_the_actions(story: Project) -> None:
         "pdsa.created",
         "measure.phase_added",
         "progress_score.recorded",
+        "driver_diagram.created",
+        "driver.created",
+        "driver_link.created",
+        "driver_link.updated",
+        "driver.moved",
     } <= actions
 
 
@@ -184,6 +281,10 @@ MODELS = [
     PDSACycle,
     Prediction,
     ProgressScore,
+    DriverDiagram,
+    Driver,
+    DriverLink,
+    DiagramVersion,
 ]
 
 
@@ -199,6 +300,7 @@ def test_loading_twice_adds_nothing_and_is_quick() -> None:
     took = time.perf_counter() - started
     first = counts()
     assert first["Project"] == 2 and first["Measure"] == 3 and first["DataPoint"] == 90
+    assert first["DriverDiagram"] == 1 and first["Driver"] == 8 and first["DiagramVersion"] > 2
     demo.load_demo()
     assert counts() == first
     assert took < 5

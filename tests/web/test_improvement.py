@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -460,3 +462,81 @@ def test_pages_render_for_a_full_project(team: dict) -> None:
         client.post(reverse("improvement:aim_delete", args=[project.pk, aim.pk])).status_code == 302
     )
     assert not Aim.objects.exists()
+
+
+def test_editing_an_aim_shows_its_numbers_in_full(team: dict) -> None:
+    """The form once showed 1234567 as "1.23457e+06", and saving it changed the baseline."""
+    aim = actions.create_aim(
+        project=team["project"],
+        what="referrals seen",
+        for_whom="adults",
+        baseline=1234567,
+        target=1234567.5,
+        direction="increase",
+        deadline=NEXT_YEAR,
+        by=team["fac"],
+    )
+    client = signed_in(team["fac"])
+    edit = reverse("improvement:aim_edit", args=[team["project"].pk, aim.pk])
+    page = client.get(edit).content.decode()
+    assert 'value="1234567"' in page and 'value="1234567.5"' in page
+    form = aim_form(
+        what="referrals seen",
+        for_whom="adults",
+        baseline="1234567",
+        target="1234567.5",
+        direction="increase",
+    )
+    assert client.post(edit, form).status_code == 302
+    aim.refresh_from_db()
+    assert (aim.baseline, aim.target) == (1234567, 1234567.5)
+
+
+def test_the_overview_takes_the_same_queries_however_many_ramps_and_cycles(team: dict) -> None:
+    project = team["project"]
+    client = signed_in(team["fac"])
+    url = reverse("improvement:overview", args=[project.pk])
+
+    def add_idea(n: int) -> None:
+        idea = actions.create_change_idea(project=project, title=f"Idea {n}", by=team["fac"])
+        for day in (5, 12):
+            actions.create_cycle(
+                change_idea=idea, start_date=date(2026, 1, day), objective="Try", by=team["fac"]
+            )
+        actions.create_diagram(project=project, title=f"Diagram {n}", by=team["fac"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    add_idea(1)
+    one = queries()
+    add_idea(2)
+    add_idea(3)
+    assert queries() == one
+
+
+def test_the_audit_names_predictions_only_when_they_changed(team: dict) -> None:
+    idea = actions.create_change_idea(project=team["project"], title="Texts", by=team["fac"])
+    row = actions.PredictionData(question="Fewer missed?", prediction="Half")
+    cycle = actions.create_cycle(
+        change_idea=idea,
+        start_date=date(2026, 1, 5),
+        objective="Try",
+        predictions=[row],
+        by=team["fac"],
+    )
+    kept = actions.PredictionData(
+        question="Fewer missed?", prediction="Half", pk=cycle.predictions.get().pk
+    )
+    actions.update_cycle(cycle=cycle, predictions=[kept], scale="1 clinic", by=team["fac"])
+    actions.update_cycle(
+        cycle=cycle,
+        predictions=[actions.PredictionData("Fewer missed?", "Half", result="partly", pk=kept.pk)],
+        by=team["fac"],
+    )
+    fields = [
+        e.data["fields"] for e in AuditEvent.objects.filter(action="pdsa.updated").order_by("pk")
+    ]
+    assert fields == [["scale"], ["predictions"]]

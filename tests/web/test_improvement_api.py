@@ -6,7 +6,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from coproduce.web.accounts import actions as account_actions
@@ -204,3 +206,80 @@ def test_progress_scores(setup: dict[str, Any]) -> None:
     assert float(patched.json()["score"]) == 2.0
     assert float(carer.get(f"{base}/progress-scores/{score_id}").json()["score"]) == 2.0
     assert len(carer.get(f"{base}/progress-scores").json()) == 1
+
+
+def test_listing_a_ramp_takes_the_same_queries_however_many_cycles_it_has(
+    setup: dict[str, Any],
+) -> None:
+    carer, base = setup["carer"], setup["base"]
+    idea = carer.post(
+        f"{base}/change-ideas", {"title": "Text reminders"}, content_type="application/json"
+    ).json()
+    cycles = f"{base}/change-ideas/{idea['id']}/cycles"
+
+    def add_cycle() -> None:
+        response = carer.post(
+            cycles,
+            {
+                "start_date": "2026-01-05",
+                "objective": "Try it",
+                "measure_ids": [setup["measure"].pk],
+                "participant_ids": [setup["carer_membership"].pk],
+                "predictions": [{"question": "Fewer DNAs?", "prediction": "Half"}],
+            },
+            content_type="application/json",
+        )
+        assert response.status_code == 201, response.content
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = carer.get(cycles)
+        assert response.status_code == 200
+        return len(captured)
+
+    add_cycle()
+    one = queries()
+    add_cycle()
+    add_cycle()
+    assert queries() == one
+    listed = carer.get(cycles).json()
+    assert [c["number"] for c in listed] == [1, 2, 3]
+    assert all(c["measure_ids"] == [setup["measure"].pk] for c in listed)
+    assert all(c["predictions"][0]["question"] == "Fewer DNAs?" for c in listed)
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "field"),
+    [
+        ("aims", {**AIM, "what": "x" * 301}, "what"),
+        ("aims", {**AIM, "for_whom": "x" * 301}, "for_whom"),
+        ("aims", {**AIM, "unit": "x" * 61}, "unit"),
+        ("change-ideas", {"title": "x" * 201}, "title"),
+    ],
+)
+def test_text_longer_than_its_column_is_refused_not_a_crash(
+    setup: dict[str, Any], path: str, payload: dict[str, Any], field: str
+) -> None:
+    """SQLite would store it; PostgreSQL would fail with a server error."""
+    response = setup["carer"].post(
+        f"{setup['base']}/{path}", payload, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == field
+
+
+def test_a_cycles_scale_longer_than_its_column_is_refused(setup: dict[str, Any]) -> None:
+    carer, base = setup["carer"], setup["base"]
+    idea = carer.post(
+        f"{base}/change-ideas", {"title": "Text reminders"}, content_type="application/json"
+    ).json()
+    response = carer.post(
+        f"{base}/change-ideas/{idea['id']}/cycles",
+        {"start_date": "2026-01-05", "objective": "Try it", "scale": "x" * 201},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The scale must be 200 characters or fewer",
+        "field": "scale",
+    }

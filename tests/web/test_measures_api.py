@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 
@@ -146,3 +148,25 @@ def test_points_of_a_measure_in_another_project_are_404(people: tuple) -> None: 
         .json()["id"]
     )
     assert fac.get(f"{base(project)}/{mid}/points").status_code == 404
+
+
+def test_settings_a_database_could_not_store_or_a_chart_could_not_use_are_400s(
+    people: tuple,  # type: ignore[type-arg]
+) -> None:
+    project, fac, *_ = people
+    for bad, field in (
+        ('{"target": NaN}', "target"),
+        ('{"multiply": Infinity}', "multiply"),
+        ('{"title": "' + "x" * 201 + '"}', "title"),
+        ('{"unit": "' + "u" * 61 + '"}', "unit"),
+    ):
+        body = json.dumps(NEW)[:-1] + ", " + bad[1:]
+        response = fac.post(base(project), body, content_type="application/json")
+        assert response.status_code == 400, (field, response.content)
+        assert not Measure.objects.exists()
+    mid = fac.post(base(project), NEW, content_type="application/json").json()["id"]
+    patched = fac.patch(
+        f"{base(project)}/{mid}", '{"target": NaN}', content_type="application/json"
+    )
+    assert patched.status_code == 400
+    assert Measure.objects.get(pk=mid).target is None

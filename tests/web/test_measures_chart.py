@@ -7,12 +7,15 @@ import io
 import time
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from ninja.testing import TestClient
 
@@ -74,9 +77,23 @@ def signed_in(user: User) -> Client:
     return client
 
 
+def use_data_dir(settings: Any, data_dir: Path) -> Path:
+    """Point the data directory (uploads) and the chart disk cache at ``data_dir``, not the
+    repository's ``data/``, and empty the chart memory cache. Returns the chart cache folder."""
+    location = data_dir / "cache" / "charts"
+    settings.DATA_DIR = data_dir
+    settings.CACHES = {
+        **settings.CACHES,
+        charts.CHART_CACHE: {**settings.CACHES[charts.CHART_CACHE], "LOCATION": str(location)},
+    }
+    caches[charts.CHART_MEMORY_CACHE].clear()
+    return location
+
+
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    cache.clear()
+def chart_cache_dir(settings: Any, tmp_path: Path) -> Path:
+    """Empty chart caches: the disk one in a temporary folder, the memory one cleared."""
+    return use_data_dir(settings, tmp_path / "data")
 
 
 @pytest.fixture
@@ -180,14 +197,20 @@ def test_outsiders_get_404_like_a_missing_measure(team: dict[str, Any]) -> None:
     measure = make_measure(team["project"])
     client = signed_in(team["outsider"])
     args: list[Any] = [measure.project_id, measure.pk]
+    phase = actions_chart.add_phase(
+        measure=measure, starts=date(2026, 1, 1), reason="R", by=team["fac"]
+    )
     for name, extra in [
         ("measures:detail", []),
         ("measures:export", ["csv"]),
+        ("measures:export", ["png"]),
         ("measures:phase_add", []),
+        ("measures:phase_delete", [phase.pk]),
         ("measures:board", None),
     ]:
         url = reverse(name, args=args[:1] if extra is None else args + extra)
         assert client.get(url).status_code == 404, name
+        assert client.post(url).status_code == 404, name
     missing = reverse("measures:detail", args=[measure.project_id, measure.pk + 99])
     assert signed_in(team["staff"]).get(missing).status_code == 404
 
@@ -209,6 +232,66 @@ def test_the_svg_is_cached_until_anything_it_shows_changes(team: dict[str, Any])
     changed = charts.chart_for(measure)
     charts.chart_svg(changed)
     assert "svg" in changed.timings
+
+
+def test_a_drawing_outlives_the_process_in_the_data_directory(
+    team: dict[str, Any], chart_cache_dir: Path
+) -> None:
+    measure = make_measure(team["project"])
+    drawn = charts.chart_for(measure)
+    svg = charts.chart_svg(drawn)
+    assert "svg" in drawn.timings
+    assert len(list(chart_cache_dir.glob("*.djcache"))) == 1
+
+    caches[charts.CHART_MEMORY_CACHE].clear()  # as after a restart: the process's memory is new
+    restarted = charts.chart_for(measure)
+    assert charts.chart_svg(restarted) == svg
+    assert "svg_from_disk" in restarted.timings and "svg" not in restarted.timings
+
+    again = charts.chart_for(measure)  # now in memory as well
+    charts.chart_svg(again)
+    assert "svg_cached" in again.timings and "svg_from_disk" not in again.timings
+
+
+def test_png_exports_are_kept_on_disk_only(
+    team: dict[str, Any], chart_cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    measure = make_measure(team["project"])
+    png = charts.chart_png(charts.chart_for(measure))
+    assert len(list(chart_cache_dir.glob("*.djcache"))) == 1
+    assert not caches[charts.CHART_MEMORY_CACHE]._cache  # type: ignore[attr-defined]
+
+    def no_drawing(spec: Any) -> bytes:
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr("coproduce.spc.render.to_png", no_drawing)
+    assert charts.chart_png(charts.chart_for(measure)) == png
+
+
+def test_a_broken_disk_cache_costs_a_drawing_never_the_page(
+    team: dict[str, Any], chart_cache_dir: Path, settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    measure = make_measure(team["project"], title="Waits of Mrs Example")
+    charts.chart_svg(charts.chart_for(measure))
+    (entry,) = chart_cache_dir.glob("*.djcache")
+    entry.write_bytes(entry.read_bytes()[:40] + b"damaged")
+    caches[charts.CHART_MEMORY_CACHE].clear()
+    client = signed_in(team["staff"])
+    page = client.get(detail_url(measure))
+    assert page.status_code == 200 and "coproduce-chart__svg" in page.content.decode()
+    assert "Could not read a chart from the disk cache" in caplog.text
+
+    # A cache folder that cannot be written (here: a file is in its way).
+    blocked = chart_cache_dir.parent / "blocked"
+    blocked.write_text("not a folder")
+    settings.CACHES = {
+        **settings.CACHES,
+        charts.CHART_CACHE: {**settings.CACHES[charts.CHART_CACHE], "LOCATION": str(blocked)},
+    }
+    caches[charts.CHART_MEMORY_CACHE].clear()
+    assert client.get(detail_url(measure)).status_code == 200
+    assert "Could not write a chart to the disk cache" in caplog.text
+    assert "Mrs Example" not in caplog.text
 
 
 def test_a_change_to_the_data_changes_the_chart_never_a_stale_one(
@@ -284,8 +367,11 @@ def test_a_200_point_measure_page_is_timed(team: dict[str, Any]) -> None:
     timings = []
     for _ in range(3):
         started = time.perf_counter()
-        assert client.get(detail_url(measure)).status_code == 200
+        page = client.get(detail_url(measure))
         timings.append((time.perf_counter() - started) * 1000)
+        html = page.content.decode()
+        assert page.status_code == 200 and "coproduce-chart__svg" in html
+        assert html.count('<th scope="row" class="nhsuk-table__header">') == 200
     print(f"BENCH measure_page_200_points cold_ms={timings[0]:.0f} warm_ms={min(timings[1:]):.0f}")
 
 
@@ -348,6 +434,20 @@ def test_a_facilitator_starts_a_phase_with_a_reason(team: dict[str, Any]) -> Non
     assert "Text reminders" not in event.summary and "Text reminders" not in str(event.data)
 
 
+def test_phases_that_start_at_the_same_period_split_the_chart_once(team: dict[str, Any]) -> None:
+    measure = make_measure(team["project"])
+    for starts, reason in ((date(2025, 12, 1), "Reminders"), (date(2026, 1, 1), "Triage")):
+        actions_chart.add_phase(measure=measure, starts=starts, reason=reason, by=team["fac"])
+    # December's data is deleted: both phases would now start in January.
+    DataPoint.objects.filter(measure=measure, period=date(2025, 12, 1)).delete()
+    chart = charts.chart_for(measure)
+    assert chart.result is not None
+    assert charts.phase_descriptions(chart) == ["Limits recalculated from January 2026: Reminders"]
+    notes = [note.label for note in chart.result.annotations]
+    assert notes == ["New phase: Reminders"]
+    assert len({int(p) for p in chart.result.phase}) == 2
+
+
 def test_phase_rules(team: dict[str, Any]) -> None:
     measure = make_measure(team["project"])
     with pytest.raises(ActionError) as error:
@@ -384,6 +484,17 @@ def test_a_facilitator_removes_a_phase_after_confirming(team: dict[str, Any]) ->
     assert AuditEvent.objects.filter(action="measure.phase_deleted").count() == 1
 
 
+def test_the_phases_of_a_weekly_measure_are_dated_to_the_day(team: dict[str, Any]) -> None:
+    measure = make_measure(team["project"], frequency="weekly")
+    actions_chart.add_phase(
+        measure=measure, starts=date(2026, 1, 1), reason="Reminders", by=team["fac"]
+    )
+    html = signed_in(team["fac"]).get(detail_url(measure)).content.decode()
+    phases = html.split("Phases of Days to first appointment")[1].split("</table>")[0]
+    assert '<td class="nhsuk-table__cell">1 January 2026</td>' in phases
+    assert "the phase from 1 January 2026" in phases
+
+
 def test_only_facilitators_manage_phases(team: dict[str, Any]) -> None:
     measure = make_measure(team["project"])
     phase = actions_chart.add_phase(
@@ -418,6 +529,36 @@ def test_the_board_shows_every_measure_with_icons_and_a_sparkline(team: dict[str
     assert "style=" not in text
 
 
+def test_the_boards_take_the_same_queries_for_3_or_12_measures(team: dict[str, Any]) -> None:
+    project = team["project"]
+    client = signed_in(team["staff"])
+    urls = [
+        reverse("measures:board", args=[project.pk]),
+        reverse("organisation_board", kwargs={"org_pk": project.organisation_id}),
+    ]
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    for k in range(3):
+        make_measure(project, title=f"Measure {k}")
+    Phase.objects.create(measure=Measure.objects.first(), starts=date(2026, 1, 1), reason="R")
+    few = [queries(url) for url in urls]
+    for k in range(3, 12):
+        make_measure(project, title=f"Measure {k}", kind=("process", "balancing")[k % 2])
+    assert [queries(url) for url in urls] == few
+
+
+def test_a_target_of_zero_is_a_target_on_the_board(team: dict[str, Any]) -> None:
+    make_measure(team["project"], title="Falls", rules="anhoej", target=0.0)
+    html = signed_in(team["staff"]).get(reverse("measures:board", args=[team["project"].pk]))
+    text = html.content.decode()
+    assert "0 days" in text
+    assert "No assurance icon: no target" not in text and "No assurance icon" in text
+
+
 def test_an_empty_board(team: dict[str, Any]) -> None:
     url = reverse("measures:board", args=[team["project"].pk])
     assert "This project has no measures yet." in signed_in(team["fac"]).get(url).content.decode()
@@ -431,8 +572,10 @@ def test_a_board_of_50_measures_is_timed(team: dict[str, Any]) -> None:
     timings = []
     for _ in range(3):
         started = time.perf_counter()
-        assert client.get(url).status_code == 200
+        page = client.get(url)
         timings.append((time.perf_counter() - started) * 1000)
+        assert page.status_code == 200
+        assert page.content.decode().count('class="coproduce-sparkline"') == 50
     print(f"BENCH board_50_measures best_ms={min(timings):.0f}")
 
 

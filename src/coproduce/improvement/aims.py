@@ -60,9 +60,13 @@ def check_aim(
     target: object,
     direction: str,
     deadline: object,
-    today: date,
+    today: date | None,
 ) -> list[Problem]:
-    """Everything that keeps an aim from being specific, measurable and time-bound."""
+    """Everything that keeps an aim from being specific, measurable and time-bound.
+
+    A deadline before ``today`` is a problem; with ``today=None`` it is not checked (an aim
+    whose deadline has passed may still be edited without moving it).
+    """
     problems: list[Problem] = []
     if not what.strip():
         problems.append(Problem("what", "Say what will improve"))
@@ -91,7 +95,7 @@ def check_aim(
     when = as_date(deadline)
     if when is None:
         problems.append(Problem("deadline", "A deadline must be a date (“soon is not a time”)"))
-    elif when < today:
+    elif today is not None and when < today:
         problems.append(Problem("deadline", "The deadline has passed: set a date in the future"))
     return problems
 

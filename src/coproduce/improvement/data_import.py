@@ -10,7 +10,8 @@ Everything is vectorised (a 100,000-row file is checked in well under a second).
 read with the formats of :mod:`coproduce.commands.tables` (ISO and common UK forms); a period
 is stored as the first day given, so ``Jan 2026`` is 1 January 2026.
 
-Reasons may quote a period, value or denominator cell (numbers and dates), never a note.
+Reasons may quote a period, value, denominator or stratum cell (cut to 40 characters where it
+could be any text), never a note: they are shown to the person who gave the data, not logged.
 """
 
 from __future__ import annotations

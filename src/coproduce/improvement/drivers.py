@@ -5,15 +5,20 @@ several primary drivers and a change idea several secondary drivers (many-to-man
 each link is strong (solid line) or weak (dashed line); each driver may have a measure.
 
 This module holds a frozen model of one diagram, its layout in four columns, its SVG
-drawing, a nested-list text alternative, a JSON snapshot and the difference between two
-snapshots. Pure: no Django, no I/O.
+drawing, a nested-list text alternative, a JSON snapshot, the difference between two
+snapshots, and how a driver moves up or down among its siblings. Pure: no Django, no I/O.
+
+Order: the primary drivers are drawn in their order. A secondary driver is drawn under the
+first primary driver it serves (the one highest in its column), and secondary drivers under
+the same primary driver keep their order; those not linked yet come last. Change ideas are
+drawn the same way under the secondary drivers.
 """
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from html import escape
 from typing import Any
@@ -31,9 +36,7 @@ class Strength(StrEnum):
     WEAK = "weak"
 
 
-#: The kinds of node a link may join: (from, to).
 IDEA = "idea"
-LINK_KINDS = {(Level.PRIMARY.value, Level.SECONDARY.value), (Level.SECONDARY.value, IDEA)}
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,8 @@ def problems(diagram: Diagram) -> list[str]:
     found: list[str] = []
     if not diagram.primary:
         found.append("Add the primary drivers: what most influences the aim")
+    elif len(diagram.primary) == 1:
+        found.append("Only one primary driver: most aims have 2 to 5")
     elif len(diagram.primary) > 5:
         found.append("More than 5 primary drivers: consider grouping some of them")
     for node in diagram.primary:
@@ -109,6 +114,97 @@ def problems(diagram: Diagram) -> list[str]:
         count = len(unmeasured)
         found.append(f"{count} driver{'s' if count != 1 else ''} without a measure")
     return found
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+# -- order -------------------------------------------------------------------------------
+
+
+def _first_parents(
+    nodes: Iterable[Node], links: Iterable[Link], above: Sequence[Node]
+) -> dict[str, str]:
+    """For each of ``nodes`` linked from a node of ``above``: the highest of those in ``above``."""
+    rank = {node.key: i for i, node in enumerate(above)}
+    keys = {node.key for node in nodes}
+    first: dict[str, str] = {}
+    for link in links:
+        if link.target in keys and link.source in rank:
+            was = first.get(link.target)
+            if was is None or rank[link.source] < rank[was]:
+                first[link.target] = link.source
+    return first
+
+
+def _grouped(
+    nodes: Sequence[Node], links: Iterable[Link], above: Sequence[Node]
+) -> tuple[Node, ...]:
+    """``nodes`` grouped under their first parent in ``above`` (in its order), keeping their own
+    order within a group; nodes with no parent come last. Fewer lines cross."""
+    rank = {node.key: i for i, node in enumerate(above)}
+    first = _first_parents(nodes, links, above)
+
+    def sort_key(item: tuple[int, Node]) -> tuple[int, int]:
+        index, node = item
+        parent = first.get(node.key)
+        return (rank[parent] if parent is not None else len(rank), index)
+
+    return tuple(node for _, node in sorted(enumerate(nodes), key=sort_key))
+
+
+def drawing_order(diagram: Diagram) -> tuple[tuple[Node, ...], tuple[Node, ...], tuple[Node, ...]]:
+    """The primary drivers, secondary drivers and change ideas in the order they are drawn."""
+    primary = diagram.primary
+    secondary = _grouped(diagram.secondary, diagram.links, primary)
+    ideas = _grouped(diagram.ideas, diagram.links, secondary)
+    return primary, secondary, ideas
+
+
+def drawn_under(diagram: Diagram) -> dict[str, str]:
+    """Each linked secondary driver's key, with the key of the primary driver it is drawn under."""
+    return _first_parents(diagram.secondary, diagram.links, diagram.primary)
+
+
+def siblings(diagram: Diagram, key: str) -> tuple[str, ...]:
+    """The drivers that driver ``key`` moves among, in order (``key`` included).
+
+    A primary driver moves among all the primary drivers. A secondary driver moves among the
+    secondary drivers drawn under the same primary driver, or among those not linked yet.
+    Raises ``KeyError`` if ``key`` is not a driver of the diagram.
+    """
+    if any(node.key == key for node in diagram.primary):
+        return tuple(node.key for node in diagram.primary)
+    if not any(node.key == key for node in diagram.secondary):
+        raise KeyError(key)
+    under = drawn_under(diagram)
+    group = under.get(key)
+    return tuple(node.key for node in diagram.secondary if under.get(node.key) == group)
+
+
+class CannotMove(ValueError):
+    """The driver is already first (or last) among its siblings."""
+
+
+def move(diagram: Diagram, key: str, *, up: bool) -> Diagram:
+    """The diagram with driver ``key`` swapped with the sibling before it (``up``) or after it.
+
+    Raises ``CannotMove`` if it is already first (moving up) or last (moving down), and
+    ``KeyError`` if ``key`` is not a driver of the diagram.
+    """
+    group = siblings(diagram, key)
+    index = group.index(key) + (-1 if up else 1)
+    if not 0 <= index < len(group):
+        raise CannotMove(key)
+    other = group[index]
+    primary = diagram.level_of(key) == Level.PRIMARY
+    nodes = list(diagram.primary if primary else diagram.secondary)
+    i, j = (next(n for n, node in enumerate(nodes) if node.key == k) for k in (key, other))
+    nodes[i], nodes[j] = nodes[j], nodes[i]
+    if primary:
+        return replace(diagram, primary=tuple(nodes))
+    return replace(diagram, secondary=tuple(nodes))
 
 
 # -- layout ------------------------------------------------------------------------------
@@ -144,7 +240,6 @@ class Box:
     width: float
     height: float
     lines: tuple[str, ...]
-    measure: str | None = None
 
     @property
     def left(self) -> tuple[float, float]:
@@ -181,37 +276,16 @@ class Layout:
         raise KeyError(key)
 
 
-def _ordered(
-    nodes: Iterable[Node], parents: Mapping[str, list[str]], rank: dict[str, int]
-) -> list[Node]:
-    """Nodes sorted by the first position of a node they link from (fewer crossings)."""
-    indexed = list(enumerate(nodes))
-
-    def sort_key(item: tuple[int, Node]) -> tuple[int, int]:
-        index, node = item
-        ranks = [rank[p] for p in parents.get(node.key, []) if p in rank]
-        return (min(ranks) if ranks else len(rank) + 1, index)
-
-    return [node for _, node in sorted(indexed, key=sort_key)]
-
-
 def _box_height(lines: int) -> float:
     return 2 * BOX_PADDING + lines * LINE_HEIGHT
 
 
 def layout(diagram: Diagram) -> Layout:
     """Positions in four columns: aim | primary | secondary | change ideas."""
-    parents: dict[str, list[str]] = {}
-    for link in diagram.links:
-        parents.setdefault(link.target, []).append(link.source)
-    primary = list(diagram.primary)
-    rank = {node.key: i for i, node in enumerate(primary)}
-    secondary = _ordered(diagram.secondary, parents, rank)
-    rank = {node.key: i for i, node in enumerate(secondary)}
-    ideas = _ordered(diagram.ideas, parents, rank)
+    primary, secondary, ideas = drawing_order(diagram)
     column_x = tuple(MARGIN + i * (COLUMN_WIDTH + GAP) for i in range(4))
 
-    def stack(column: int, nodes: list[Node]) -> list[Box]:
+    def stack(column: int, nodes: tuple[Node, ...]) -> list[Box]:
         boxes = []
         y: float = HEADER
         for node in nodes:
@@ -281,9 +355,11 @@ def summary(diagram: Diagram) -> str:
     strong = sum(1 for link in diagram.links if link.strength == Strength.STRONG)
     weak = len(diagram.links) - strong
     return (
-        f"{len(diagram.primary)} primary drivers, {len(diagram.secondary)} secondary drivers "
-        f"and {len(diagram.ideas)} change ideas, with {strong} strong links (solid lines) and "
-        f"{weak} weak links (dashed lines). The list that follows gives the same diagram as text."
+        f"{_plural(len(diagram.primary), 'primary driver')}, "
+        f"{_plural(len(diagram.secondary), 'secondary driver')} and "
+        f"{_plural(len(diagram.ideas), 'change idea')}, with {_plural(strong, 'strong link')} "
+        f"(solid lines) and {_plural(weak, 'weak link')} (dashed lines). "
+        "The list that follows gives the same diagram as text."
     )
 
 
@@ -371,12 +447,20 @@ def to_outline(diagram: Diagram) -> Outline:
         **{n.key: "idea" for n in diagram.ideas},
     }
 
+    # Children are listed in the order their column is drawn, so the list reads as the drawing.
+    primary, secondary, ideas = drawing_order(diagram)
+    order = {node.key: i for i, node in enumerate((*primary, *secondary, *ideas))}
+
     def item(node: Node, strength: Strength | None, depth: int) -> OutlineItem:
         children: tuple[OutlineItem, ...] = ()
         if depth < 3:
+            links = sorted(
+                (link for link in diagram.links_from(node.key) if link.target in order),
+                key=lambda link: order[link.target],
+            )
             children = tuple(
                 item(child, link.strength, depth + 1)
-                for link in diagram.links_from(node.key)
+                for link in links
                 if (child := diagram.node(link.target)) is not None
             )
         return OutlineItem(levels[node.key], node.key, node.text, strength, node.measure, children)
@@ -447,6 +531,20 @@ class Change:
 NODE_LABELS = {"primary": "primary driver", "secondary": "secondary driver", "idea": "change idea"}
 
 
+def _reordered(
+    label: str, before: list[str], after: list[str], nodes: Mapping[str, Node]
+) -> str | None:
+    """How the drivers that are in both versions changed order, in words (``None`` if not)."""
+    if before == after:
+        return None
+    changed = [i for i, (was, now) in enumerate(zip(before, after, strict=True)) if was != now]
+    if len(changed) == 2:  # one driver swapped with another: the usual move up or down
+        first, second = (nodes[after[i]].text for i in changed)
+        return f"Moved {label} “{first}” above “{second}”"
+    order = ", ".join(f"“{nodes[key].text}”" for key in after)
+    return f"Put the {label}s in a new order: {order}"
+
+
 def diff(old: Diagram, new: Diagram) -> tuple[Change, ...]:
     """What changed from ``old`` to ``new``: drivers added, removed, renamed or re-measured;
     links added, removed or changed in strength; the aim and title changed."""
@@ -479,6 +577,12 @@ def diff(old: Diagram, new: Diagram) -> tuple[Change, ...]:
         for key, node in before.items():
             if key not in after:
                 changes.append(Change(f"{kind}_removed", f"Removed {label} “{node.text}”"))
+        if kind != IDEA:  # change ideas are drawn in their own (alphabetical) order
+            moved = _reordered(
+                label, [k for k in before if k in after], [k for k in after if k in before], after
+            )
+            if moved is not None:
+                changes.append(Change(f"{kind}_reordered", moved))
 
     def name(diagram: Diagram, key: str) -> str:
         node = diagram.node(key)

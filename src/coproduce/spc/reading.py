@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from coproduce.spc import anhoej
-from coproduce.spc.render import fmt_number
+from coproduce.spc.numbers import fmt_number
 from coproduce.spc.types import (
     Assurance,
     ChartType,

@@ -36,6 +36,7 @@ from coproduce.spc.icons import (
     ink_for,
     unit_path,
 )
+from coproduce.spc.numbers import finite_or_none, fmt_number
 from coproduce.spc.types import (
     Assurance,
     ChartType,
@@ -130,26 +131,7 @@ _ISO_DATE = re.compile(
 # Values
 
 
-def _num(value: Any) -> float | None:
-    """A finite float, or None (JSON null) for NaN, infinities and missing values."""
-    if value is None:
-        return None
-    v = float(value)
-    return v if math.isfinite(v) else None
-
-
-def fmt_number(value: float | None) -> str:
-    """A number for people: about four significant figures, no exponent; "" when missing."""
-    if value is None or not math.isfinite(value):
-        return ""
-    if value == 0:
-        return "0"
-    magnitude = math.floor(math.log10(abs(value)))
-    decimals = min(max(3 - magnitude, 0), 10)
-    text = f"{value:.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in {"-0", ""} else text
+_num = finite_or_none
 
 
 def _as_datetime(value: Any) -> dt.date | None:
@@ -408,12 +390,18 @@ class _Frame:
     categories: list[str]  # colour/shape legend domain, in order
     colours: list[str]
     shapes: list[str]
+    has_runs: bool  # some phase has a runs signal (its centre line is dashed)
 
 
-def _rows(result: SpcResult) -> _Frame:
+def _rows(result: SpcResult, *, two_sigma: bool) -> _Frame:
+    """One row per point with the fields the layers, tooltips and descriptions use, and only
+    those: the spec is inlined in every page and parsed by vl-convert on every drawing, so
+    fields no layer reads (the 2-sigma limits without ``two_sigma``, ``n`` of a chart without
+    denominators, the runs-signal fields when no phase has one) are left out."""
     kind = _x_kind(result.x, result.options.funnel)
     phase_no = _phase_labels(result)
     runs_phases = _runs_phases(result)
+    has_runs = any(int(p) in runs_phases for p in result.phase)
     rows: list[dict[str, Any]] = []
     seen: dict[str, None] = {}
     for i, x in enumerate(result.x):
@@ -421,40 +409,43 @@ def _rows(result: SpcResult) -> _Frame:
         xv, xl = placed if placed is not None else (str(x), str(x))
         y = _num(result.y[i])
         cl, lcl, ucl = _num(result.cl[i]), _num(result.lcl[i]), _num(result.ucl[i])
-        lcl95, ucl95 = _num(result.lcl_95[i]), _num(result.ucl_95[i])
         phase = int(result.phase[i])
         cat = _point_category(result, i)
         seen.setdefault(cat, None)
-        rows.append(
-            {
-                "i": i,
-                "x": xv,
-                "x_label": xl,
-                "y": y,
-                "cl": cl,
-                "lcl": lcl,
-                "ucl": ucl,
+        row: dict[str, Any] = {
+            "x": xv,
+            "x_label": xl,
+            "y": y,
+            "cl": cl,
+            "lcl": lcl,
+            "ucl": ucl,
+            "phase": phase_no[phase],
+            "category": cat,
+            "signal": _is_signal(result, i),
+            "excluded": not bool(result.include[i]),
+            "y_text": fmt_number(y) or "–",
+            "cl_text": fmt_number(cl) or "–",
+            "lcl_text": fmt_number(lcl) or "–",
+            "ucl_text": fmt_number(ucl) or "–",
+            "signal_text": point_signal_text(result, i) or NO_SIGNAL,
+        }
+        if result.n is not None:
+            row["n"] = _num(result.n[i])
+        if two_sigma:
+            lcl95, ucl95 = _num(result.lcl_95[i]), _num(result.ucl_95[i])
+            row |= {
                 "lcl_95": lcl95,
                 "ucl_95": ucl95,
-                "n": _num(result.n[i]) if result.n is not None else None,
-                "phase": phase_no[phase],
-                "category": cat,
-                "signal": _is_signal(result, i),
-                "excluded": not bool(result.include[i]),
-                "runs_phase": phase in runs_phases,
-                "phase_signal": _phase_signal_words(_phase_summary(result, i))
-                if phase in runs_phases
-                else "",
-                "y_text": fmt_number(y) or "–",
-                "cl_text": fmt_number(cl) or "–",
-                "lcl_text": fmt_number(lcl) or "–",
-                "ucl_text": fmt_number(ucl) or "–",
                 "lcl_95_text": fmt_number(lcl95) or "–",
                 "ucl_95_text": fmt_number(ucl95) or "–",
-                "signal_text": point_signal_text(result, i) or NO_SIGNAL,
             }
-        )
-        rows[-1]["aria"] = _point_aria(rows[-1])
+        if has_runs:
+            row["runs_phase"] = phase in runs_phases
+            row["phase_signal"] = (
+                _phase_signal_words(_phase_summary(result, i)) if phase in runs_phases else ""
+            )
+        row["aria"] = _point_aria(row)
+        rows.append(row)
     if result.point_type is not None:
         order = [style[0] for style in _MDC_POINTS.values()]
         categories = [c for c in order if c in seen]
@@ -470,7 +461,7 @@ def _rows(result: SpcResult) -> _Frame:
         shapes = (["circle"] if NO_SIGNAL in seen else []) + [
             HIGHLIGHT_SHAPES[k % len(HIGHLIGHT_SHAPES)] for k in range(len(highlighted))
         ]
-    return _Frame(rows, kind, categories, colours, shapes)
+    return _Frame(rows, kind, categories, colours, shapes, has_runs)
 
 
 def _point_aria(row: Mapping[str, Any]) -> str:
@@ -777,7 +768,7 @@ def vegalite_spec(
     limits are per-point step lines, one per phase. ``two_sigma`` adds the 2-sigma lines.
     ``series_key`` picks the target when ``options.target`` is a mapping from series key.
     """
-    frame = _rows(result)
+    frame = _rows(result, two_sigma=two_sigma)
     x_label = _x_title(frame.kind, result.options.funnel, x_title)
     y_label = y_title or "Value"
     x = _x_encoding(frame.kind, x_label)
@@ -835,7 +826,7 @@ def vegalite_spec(
                 )
             )
     if _has_values(rows, "cl"):
-        has_runs = any(r["runs_phase"] for r in rows)
+        has_runs = frame.has_runs
         layers.append(
             _step_layer(
                 "centre",
@@ -952,9 +943,9 @@ def vegalite_spec(
         "layer": layers,
         "config": _config(),
     }
-    if title or any(r["runs_phase"] for r in rows):
+    if title or frame.has_runs:
         heading: Spec = {"text": title or " ", "anchor": "start", "offset": 14}
-        if any(r["runs_phase"] for r in rows):
+        if frame.has_runs:
             heading["subtitle"] = (
                 "Dashed centre line: a runs signal (non-random pattern) in that phase"
             )

@@ -3,7 +3,9 @@
 Built only through the actions, like a team would build it through the pages: an aim, a family
 of three measures with 30 months of monthly data, three change ideas with their PDSA ramps (one
 abandoned, one adapted twice then adopted, one still being tested), a new phase of the outcome
-chart from the month the adopted change went live, and IHI progress scores over time.
+chart from the month the adopted change went live, IHI progress scores over time, and a driver
+diagram whose history shows the theory changing as the ramps taught the team (a secondary driver
+added and a link weakened after the abandoned ramp, a driver moved up once texts worked).
 
 The data are generated, not drawn: a fixed seed gives the same plausible numbers every time, and
 the SPC engine finds the shift after the adopted change by itself (``tests/web/
@@ -28,7 +30,14 @@ from coproduce.web.accounts import actions as account_actions
 from coproduce.web.accounts.models import User
 from coproduce.web.improvement import actions as improvement_actions
 from coproduce.web.improvement.actions import PredictionData
-from coproduce.web.improvement.models import Aim, ChangeIdea, ProgressScore
+from coproduce.web.improvement.models import (
+    Aim,
+    ChangeIdea,
+    Driver,
+    DriverDiagram,
+    DriverLink,
+    ProgressScore,
+)
 from coproduce.web.measures import actions as measure_actions
 from coproduce.web.measures import actions_chart
 from coproduce.web.measures.models import Measure, Phase
@@ -62,6 +71,19 @@ MEMBERS = [
 PHONE = "Phone reminders by volunteers"
 TEXT = "Text message reminders with reply to rebook"
 TRIAGE = "Daily virtual triage of new referrals"
+
+DIAGRAM = "Why people wait for the fracture clinic: our theory"
+#: Primary drivers.
+SLOTS_USED = "Every booked slot is used"
+TRIAGED = "New referrals are triaged promptly"
+RIGHT_CLINIC = "Slots go to the patients who need them"
+#: Secondary drivers.
+REMINDED = "Patients are reminded before their appointment"
+REUSED = "Freed slots are offered again the same day"
+REVIEWED = "A clinician reviews every new referral each weekday"
+DISCHARGED = "People who need no clinic are discharged with advice"
+#: Added after the phone reminders were abandoned: the learning of that ramp.
+ANY_TIME = "Patients can cancel or rebook at any time of day"
 
 
 # -- dates and data ----------------------------------------------------------------------
@@ -167,6 +189,18 @@ def load_story(
         process=process,
         balancing=balancing,
     )
+
+    aim = Aim.objects.filter(project=project).order_by("pk").first()
+    if not DriverDiagram.objects.filter(project=project, title=DIAGRAM).exists():
+        _driver_diagram(
+            project=project,
+            aim=aim,
+            by=facilitator,
+            priya=members["priya.shah@demo.coproduce.invalid"].user,
+            outcome=outcome,
+            process=process,
+            balancing=balancing,
+        )
 
     starts = month(ADOPTED)
     if not Phase.objects.filter(measure=outcome, starts=starts).exists():
@@ -600,3 +634,74 @@ def _ramps(
             measures=[process],
             by=by,
         )
+
+
+def _driver_diagram(
+    *,
+    project: Project,
+    aim: Aim | None,
+    by: User,
+    priya: User,
+    outcome: Measure,
+    process: Measure,
+    balancing: Measure,
+) -> DriverDiagram:
+    """The team's theory of change, built in the order it was learned, so that its history
+    (one version per edit) tells the story: the first theory; what the abandoned phone
+    reminders taught (a new secondary driver, proposed by a patient partner, and a weaker
+    link to the phone idea); the adopted texts; daily triage; and a driver moved up."""
+    ideas = {idea.title: idea for idea in ChangeIdea.objects.filter(project=project)}
+    diagram = improvement_actions.create_diagram(project=project, title=DIAGRAM, aim=aim, by=by)
+
+    def driver(level: str, text: str, measure: Measure | None = None, *, who: User = by) -> Driver:
+        return improvement_actions.add_driver(
+            diagram=diagram, level=level, text=text, measure=measure, by=who
+        )
+
+    def link(
+        source: Driver, target: Driver | ChangeIdea, strength: str = "strong", *, who: User = by
+    ) -> DriverLink:
+        return improvement_actions.link(
+            diagram=diagram,
+            from_driver=source,
+            to_driver=target if isinstance(target, Driver) else None,
+            to_idea=target if isinstance(target, ChangeIdea) else None,
+            strength=strength,
+            by=who,
+        )
+
+    # The first theory, before any test: three primary drivers, four secondary ones, and the
+    # volunteers' phone reminders as the change to try.
+    slots_used = driver("primary", SLOTS_USED, balancing)
+    triaged = driver("primary", TRIAGED, process)
+    right_clinic = driver("primary", RIGHT_CLINIC, outcome)
+    reminded = driver("secondary", REMINDED)
+    reused = driver("secondary", REUSED)
+    reviewed = driver("secondary", REVIEWED, process)
+    discharged = driver("secondary", DISCHARGED)
+    link(slots_used, reminded)
+    link(slots_used, reused)
+    link(right_clinic, reused, "weak")
+    link(triaged, reviewed)
+    link(right_clinic, discharged)
+    link(triaged, discharged, "weak")
+    phone = link(reminded, ideas[PHONE])
+
+    # After the phone reminders were abandoned: reminding people is not enough if they cannot
+    # answer; a patient partner adds the driver, and the phone idea's link is weakened.
+    any_time = driver("secondary", ANY_TIME, balancing, who=priya)
+    link(slots_used, any_time, who=priya)
+    improvement_actions.set_link_strength(driver_link=phone, strength="weak", by=by)
+    link(any_time, ideas[TEXT], who=priya)
+    link(reminded, ideas[TEXT])
+    link(reused, ideas[TEXT])
+
+    # Daily triage, tested last.
+    link(reviewed, ideas[TRIAGE])
+    link(discharged, ideas[TRIAGE], "weak")
+
+    # Once the texts were adopted, being able to answer at any time matters most for the
+    # slots: it moves to the top of the drivers drawn under "every booked slot is used".
+    for _ in range(2):
+        improvement_actions.move_driver(driver=any_time, direction="up", by=by)
+    return diagram

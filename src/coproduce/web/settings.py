@@ -218,6 +218,55 @@ CONTENT_SECURITY_POLICY = {
 
 INVITATION_DAYS = int(env_str("COPRODUCE_INVITATION_DAYS", "14"))
 
+# Caches. "default" is per process. Chart drawings (SVG and PNG, keyed by a hash of what they
+# show, so never stale: coproduce.web.measures.selectors_chart) are kept on disk under the data
+# directory, so they outlive a restart and are shared by every app process, with a small
+# per-process memory cache in front. The disk cache holds zlib-compressed entries (an SVG of
+# 200 points is about 10 KB there, a PNG export about 170 KB) and drops a quarter of them, at
+# random, when it is full.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "charts": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "charts"),
+        "TIMEOUT": 60 * 60 * 24 * 30,
+        "OPTIONS": {"MAX_ENTRIES": 3000, "CULL_FREQUENCY": 4},
+    },
+    "charts_memory": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "coproduce-charts",
+        "TIMEOUT": 60 * 60 * 24,
+        "OPTIONS": {"MAX_ENTRIES": 200, "CULL_FREQUENCY": 4},
+    },
+}
+
+
+def _max_upload_mb() -> int:
+    raw = env_str("COPRODUCE_MAX_UPLOAD_MB", "50")
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ImproperlyConfigured(
+            f"COPRODUCE_MAX_UPLOAD_MB must be a whole number of megabytes, 1 or more, not {raw!r}."
+        )
+    return value
+
+
+# Uploads of measure data: the largest file accepted (the form says so in words). Files are
+# staged under DATA_DIR / "uploads" between the preview and the import, for a day at most.
+MAX_UPLOAD_MB = _max_upload_mb()
+# A file bigger than this is streamed to a temporary file while its request runs, not held in
+# memory (Django's default is 2.5 MB).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Form fields and JSON bodies (not files): the API's bulk upsert of data points may send as
+# much as a file upload would. Django refuses bigger bodies with 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
+# The data grid posts about 7 fields a row for up to 2,000 rows (Django's default is 1,000
+# fields, which a grid of 150 rows exceeds).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 16_000
+
 # Logging: requests and errors, never request bodies. Patient free text must
 # not reach logs, so nothing here logs POST data or form values.
 LOGGING = {

@@ -6,6 +6,9 @@ audit event (docs/adr/0004). Audit summaries name things by id, number and field
 only: never the free text people typed.
 
 Members who are not observers create and edit; only facilitators delete.
+
+A driver diagram shows its aim and the change ideas it links to, so editing or deleting those
+records a new version of each diagram that shows them (docs/adr/0007).
 """
 
 from __future__ import annotations
@@ -99,12 +102,17 @@ def _clean_aim(
         target=target,
         direction=direction,
         deadline=deadline,
-        today=timezone.localdate(),
+        today=timezone.localdate() if check_deadline_passed else None,
     )
-    if not check_deadline_passed:
-        problems = [p for p in problems if "has passed" not in p.message]
     if problems:
         raise ActionError(problems[0].message, field=problems[0].field)
+    for name, text, label, limit in (
+        ("what", what, "What will improve", 300),
+        ("for_whom", for_whom, "Who it is for", 300),
+        ("unit", unit, "The unit", 60),
+    ):
+        if len(text.strip()) > limit:
+            raise ActionError(f"{label} must be {limit} characters or fewer", field=name)
     if outcome_measure is not None and outcome_measure.project_id != project.pk:
         raise ActionError("Choose one of this project's measures", field="outcome_measure")
     return {
@@ -187,28 +195,32 @@ def update_aim(
         check_deadline_passed=core_aims.as_date(deadline) != aim.deadline,
     )
     changed = _assign(aim, values, by=by)
+    versions = _redraw_diagrams(diagram_ids=_diagrams_showing(aim=aim), by=by)
     audit.record(
         action="aim.updated",
         by=by,
         project=aim.project,
         target=aim,
         summary=f"Updated aim {aim.pk} ({', '.join(changed) or 'no changes'})",
-        data={"fields": changed},
+        data={"fields": changed, "diagram_versions": versions},
     )
     return aim
 
 
 @transaction.atomic
 def delete_aim(*, aim: Aim, by: User) -> None:
+    """Delete an aim. Its driver diagrams stay, with no aim linked."""
     _require_facilitator(project=aim.project, user=by)
     pk = aim.pk
+    diagram_ids = _diagrams_showing(aim=aim)
     aim.delete()
+    versions = _redraw_diagrams(diagram_ids=diagram_ids, by=by)
     audit.record(
         action="aim.deleted",
         by=by,
         project=aim.project,
         summary=f"Deleted aim {pk}",
-        data={"aim": pk},
+        data={"aim": pk, "diagram_versions": versions},
     )
 
 
@@ -234,13 +246,18 @@ def create_change_idea(
     *, project: Project, title: str, description: str = "", by: User
 ) -> ChangeIdea:
     _require_editor(project=project, user=by)
-    idea = ChangeIdea.objects.create(
-        project=project,
-        title=_clean_title(project=project, title=title),
-        description=description.strip(),
-        created_by=by,
-        updated_by=by,
-    )
+    title = _clean_title(project=project, title=title)
+    try:
+        with transaction.atomic():
+            idea = ChangeIdea.objects.create(
+                project=project,
+                title=title,
+                description=description.strip(),
+                created_by=by,
+                updated_by=by,
+            )
+    except IntegrityError:
+        raise ActionError(f"There is already a change idea called {title}", field="title") from None
     audit.record(
         action="change_idea.created",
         by=by,
@@ -261,30 +278,33 @@ def update_change_idea(
         "description": description.strip(),
     }
     changed = _assign(change_idea, values, by=by)
+    versions = _redraw_diagrams(diagram_ids=_diagrams_showing(change_idea=change_idea), by=by)
     audit.record(
         action="change_idea.updated",
         by=by,
         project=change_idea.project,
         target=change_idea,
         summary=f"Updated change idea {change_idea.pk} ({', '.join(changed) or 'no changes'})",
-        data={"fields": changed},
+        data={"fields": changed, "diagram_versions": versions},
     )
     return change_idea
 
 
 @transaction.atomic
 def delete_change_idea(*, change_idea: ChangeIdea, by: User) -> None:
-    """Delete a change idea and its whole ramp of cycles."""
+    """Delete a change idea and its whole ramp of cycles; driver diagrams lose their links to it."""
     _require_facilitator(project=change_idea.project, user=by)
     pk = change_idea.pk
     cycles = change_idea.cycles.count()
+    diagram_ids = _diagrams_showing(change_idea=change_idea)
     change_idea.delete()
+    versions = _redraw_diagrams(diagram_ids=diagram_ids, by=by)
     audit.record(
         action="change_idea.deleted",
         by=by,
         project=change_idea.project,
         summary=f"Deleted change idea {pk} and its {cycles} PDSA cycle(s)",
-        data={"change_idea": pk, "cycles": cycles},
+        data={"change_idea": pk, "cycles": cycles, "diagram_versions": versions},
     )
 
 
@@ -336,6 +356,8 @@ def _clean_cycle(values: dict[str, Any], predictions: Sequence[PredictionData]) 
         raise ActionError("The end date must be a date", field="end_date")
     if not cleaned["objective"]:
         raise ActionError("Say what this cycle is for: its objective", field="objective")
+    if len(cleaned["scale"]) > 200:
+        raise ActionError("The scale must be 200 characters or fewer", field="scale")
     if cleaned["purpose"] not in ("", *Purpose.values):
         raise ActionError("Choose a purpose from the list", field="purpose")
     if cleaned["decision"] is None:
@@ -380,6 +402,15 @@ def _check_links(
     if any(member.project_id != project.pk for member in participants):
         raise ActionError("Choose participants from this project's members", field="participants")
     return measures, participants
+
+
+def _prediction_values(cycle: PDSACycle) -> list[tuple[Any, ...]]:
+    """The cycle's predictions as stored (not as prefetched), to see whether they changed."""
+    return list(
+        Prediction.objects.filter(cycle=cycle)
+        .order_by("pk")
+        .values_list("pk", "question", "prediction", "rationale", "result")
+    )
 
 
 def _save_predictions(cycle: PDSACycle, predictions: Sequence[PredictionData]) -> None:
@@ -489,8 +520,10 @@ def update_cycle(
             changed.append("participants")
         cycle.participants.set(member_list)
     if predictions is not None:
-        changed.append("predictions")
+        before = _prediction_values(cycle)
         _save_predictions(cycle, rows)
+        if _prediction_values(cycle) != before:
+            changed.append("predictions")
     audit.record(
         action="pdsa.updated",
         by=by,
@@ -649,6 +682,29 @@ def _touch(diagram: DriverDiagram, by: User) -> None:
     diagram.save(update_fields=["updated_by", "updated_at"])
 
 
+def _diagrams_showing(
+    *, aim: Aim | None = None, change_idea: ChangeIdea | None = None
+) -> list[int]:
+    """The ids of the driver diagrams that draw this aim, or that link to this change idea."""
+    if aim is not None:
+        diagrams = DriverDiagram.objects.filter(aim=aim)
+    else:
+        diagrams = DriverDiagram.objects.filter(links__to_idea=change_idea)
+    return sorted(set(diagrams.values_list("pk", flat=True)))
+
+
+def _redraw_diagrams(*, diagram_ids: Iterable[int], by: User) -> dict[str, int]:
+    """A new version of each diagram whose drawing changed because its aim or a change idea was
+    edited or deleted (by their own actions). Returns the version numbers, by diagram id."""
+    made: dict[str, int] = {}
+    for diagram in DriverDiagram.objects.filter(pk__in=list(diagram_ids)).order_by("pk"):
+        version = _new_version(diagram=diagram, by=by)
+        if version is not None:
+            _touch(diagram, by)
+            made[str(diagram.pk)] = version.number
+    return made
+
+
 def _clean_diagram(*, project: Project, title: str, aim: Aim | None) -> dict[str, Any]:
     title = title.strip()
     if not title:
@@ -791,7 +847,7 @@ def delete_driver(*, driver: Driver, by: User) -> None:
     diagram = driver.diagram
     _require_facilitator(project=diagram.project, user=by)
     pk, level = driver.pk, driver.level
-    links = DriverLink.objects.filter(diagram=diagram).filter(models_q_from_or_to(driver)).count()
+    links = DriverLink.objects.filter(Q(from_driver=driver) | Q(to_driver=driver)).count()
     driver.delete()
     _touch(diagram, by)
     version = _new_version(diagram=diagram, by=by)
@@ -809,8 +865,54 @@ def delete_driver(*, driver: Driver, by: User) -> None:
     )
 
 
-def models_q_from_or_to(driver: Driver) -> Q:
-    return Q(from_driver=driver) | Q(to_driver=driver)
+MOVES = ("up", "down")
+
+
+@transaction.atomic
+def move_driver(*, driver: Driver, direction: str, by: User) -> Driver:
+    """Move a driver up or down among its siblings: a primary driver among the primary
+    drivers; a secondary driver among those drawn under the same primary driver."""
+    # Lock the diagram, so two moves at once cannot interleave their renumbering.
+    diagram = DriverDiagram.objects.select_for_update().get(pk=driver.diagram_id)
+    _require_editor(project=diagram.project, user=by)
+    if direction not in MOVES:
+        raise ActionError("Choose up or down", field="direction")
+    key = core_drivers.driver_key(driver.pk)
+    try:
+        moved = core_drivers.move(selectors.core_diagram(diagram), key, up=direction == "up")
+    except core_drivers.CannotMove:
+        where = "first" if direction == "up" else "last"
+        raise ActionError(f"This driver is already {where}", field="direction") from None
+    except KeyError:
+        raise ActionError("Choose a driver of this diagram", field="driver") from None
+    order = moved.primary if driver.level == DriverLevel.PRIMARY else moved.secondary
+    level = {
+        core_drivers.driver_key(d.pk): d
+        for d in Driver.objects.filter(diagram=diagram, level=driver.level)
+    }
+    # Number the whole column afresh (1, 2, 3…), so equal or missing positions cannot linger.
+    for position, node in enumerate(order, start=1):
+        row = level[node.key]
+        if row.position != position:
+            row.position = position
+            row.save(update_fields=["position"])
+    driver.position = level[key].position
+    _touch(diagram, by)
+    version = _new_version(diagram=diagram, by=by)
+    audit.record(
+        action="driver.moved",
+        by=by,
+        project=diagram.project,
+        target=driver,
+        summary=f"Moved {driver.level} driver {driver.pk} {direction} in diagram {diagram.pk}",
+        data={
+            "diagram": diagram.pk,
+            "direction": direction,
+            "position": driver.position,
+            "version": version.number if version else None,
+        },
+    )
+    return driver
 
 
 def _check_strength(strength: str) -> str:
@@ -895,6 +997,8 @@ def set_link_strength(*, driver_link: DriverLink, strength: str, by: User) -> Dr
     _require_editor(project=diagram.project, user=by)
     strength = _check_strength(strength)
     was = driver_link.strength
+    if strength == was:
+        return driver_link
     driver_link.strength = strength
     driver_link.save(update_fields=["strength"])
     _touch(diagram, by)

@@ -1,16 +1,16 @@
 """API endpoints of the improvement app, mounted under /api/v1 by coproduce.web.api.api.
 
 Aims, change ideas, PDSA cycles (with predictions) and progress scores: list, create, get
-and patch; driver diagrams with their drivers, links and versions. The same permissions as
-the pages. Any member reads; members who are not
-observers write (403 otherwise); outsiders get 404.
+and patch; driver diagrams with their drivers (which may be moved up or down), links and
+versions. The same permissions as the pages: any member reads; members who are not observers
+write (403 otherwise); only facilitators delete; outsiders get 404.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -279,7 +279,7 @@ class CycleOut(Schema):
                 "rationale": p.rationale,
                 "result": p.result or None,
             }
-            for p in selectors.predictions_of(obj)
+            for p in obj.predictions.all()
         ]
 
 
@@ -367,7 +367,7 @@ def _cycle(project: Project, cycle_id: int) -> Any:
 )
 def list_cycles(request: HttpRequest, project_id: int, idea_id: int) -> Any:
     idea = selectors.change_idea_in(project=_project(request, project_id), pk=idea_id)
-    return selectors.ramp_of(idea).cycles
+    return list(selectors.cycles_of(idea))
 
 
 @router.post(
@@ -493,8 +493,7 @@ class DiagramSummaryOut(Schema):
 
     @staticmethod
     def resolve_current_version(obj: Any) -> int | None:
-        latest = selectors.latest_version(obj)
-        return latest.number if latest else None
+        return obj.latest_number  # type: ignore[no-any-return]  # from selectors.diagrams_of
 
 
 class DiagramOut(DiagramSummaryOut):
@@ -558,6 +557,10 @@ class DriverLinkPatch(Schema):
     strength: LinkStrength
 
 
+class DriverMoveIn(Schema):
+    direction: Literal["up", "down"]
+
+
 def _aim(project: Project, aim_id: int | None) -> Any:
     if aim_id is None:
         return None
@@ -590,7 +593,7 @@ def create_diagram(request: HttpRequest, project_id: int, payload: DiagramIn) ->
     diagram = actions.create_diagram(
         project=project, title=payload.title, aim=_aim(project, payload.aim_id), by=_user(request)
     )
-    return Status(201, diagram)
+    return Status(201, selectors.diagram_in(project=project, pk=diagram.pk))
 
 
 @router.get(DIAGRAMS + "/{diagram_id}", response={200: DiagramOut, 404: ImprovementError})
@@ -606,12 +609,14 @@ def update_diagram(
     diagram = selectors.diagram_in(project=project, pk=diagram_id)
     given = payload.dict(exclude_unset=True)
     aim = _aim(project, given["aim_id"]) if "aim_id" in given else diagram.aim
-    return actions.update_diagram(
+    title = given.get("title")
+    actions.update_diagram(
         diagram=diagram,
-        title=given.get("title") or diagram.title,
+        title=diagram.title if title is None else title,
         aim=aim,
         by=_user(request),
     )
+    return selectors.diagram_in(project=project, pk=diagram.pk)
 
 
 @router.delete(DIAGRAMS + "/{diagram_id}", response={204: None, **ERRORS})
@@ -662,9 +667,24 @@ def update_driver(
     measure = (
         _driver_measure(project, given["measure_id"]) if "measure_id" in given else driver.measure
     )
+    text = given.get("text")
     return actions.update_driver(
-        driver=driver, text=given.get("text") or driver.text, measure=measure, by=_user(request)
+        driver=driver,
+        text=driver.text if text is None else text,
+        measure=measure,
+        by=_user(request),
     )
+
+
+@router.post("/projects/{project_id}/drivers/{driver_id}/move", response={200: DriverOut, **ERRORS})
+def move_driver(
+    request: HttpRequest, project_id: int, driver_id: int, payload: DriverMoveIn
+) -> Any:
+    """Move a driver up or down: a primary driver among the primary drivers, a secondary
+    driver among those drawn under the same primary driver. 400 if it is already first
+    (up) or last (down)."""
+    driver = selectors.driver_in_project(project=_project(request, project_id), pk=driver_id)
+    return actions.move_driver(driver=driver, direction=payload.direction, by=_user(request))
 
 
 @router.delete("/projects/{project_id}/drivers/{driver_id}", response={204: None, **ERRORS})

@@ -1,4 +1,5 @@
-"""Reads for aims, change ideas, PDSA cycles and progress scores, scoped to a project.
+"""Reads for aims, change ideas, PDSA cycles, progress scores and driver diagrams, scoped to a
+project.
 
 Callers first get the project through ``projects.selectors.project_for_user`` (404 for
 outsiders); lookups here are then confined to that project, so another project's objects
@@ -11,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -126,6 +127,11 @@ def change_ideas_of(*, project: Project) -> QuerySet[ChangeIdea]:
     )
 
 
+def change_idea_choices(*, project: Project) -> QuerySet[ChangeIdea]:
+    """The project's change ideas, to choose from (without their cycles)."""
+    return ChangeIdea.objects.filter(project=project).order_by("title")
+
+
 def change_idea_in(*, project: Project, pk: int) -> ChangeIdea:
     try:
         return change_ideas_of(project=project).get(pk=pk)
@@ -172,14 +178,20 @@ def ramps_of(*, project: Project) -> list[Ramp]:
     return [ramp_of(idea) for idea in change_ideas_of(project=project)]
 
 
+def _cycles_with_worksheets() -> QuerySet[PDSACycle]:
+    return PDSACycle.objects.select_related("change_idea").prefetch_related(
+        "predictions", "measures", "participants__user"
+    )
+
+
+def cycles_of(idea: ChangeIdea) -> QuerySet[PDSACycle]:
+    """A change idea's ramp with each cycle's predictions, measures and participants."""
+    return _cycles_with_worksheets().filter(change_idea=idea).order_by("number")
+
+
 def cycle_in(*, project: Project, pk: int) -> PDSACycle:
     try:
-        return (
-            PDSACycle.objects.filter(change_idea__project=project)
-            .select_related("change_idea")
-            .prefetch_related("predictions", "measures", "participants__user")
-            .get(pk=pk)
-        )
+        return _cycles_with_worksheets().filter(change_idea__project=project).get(pk=pk)
     except PDSACycle.DoesNotExist:
         raise Http404("No such PDSA cycle.") from None
 
@@ -305,7 +317,12 @@ def participants_choices(*, project: Project) -> QuerySet[ProjectMembership]:
 
 
 def diagrams_of(*, project: Project) -> QuerySet[DriverDiagram]:
-    return DriverDiagram.objects.filter(project=project).select_related("aim")
+    """The project's driver diagrams, each with ``latest_number``: its latest version's number."""
+    return (
+        DriverDiagram.objects.filter(project=project)
+        .select_related("aim")
+        .annotate(latest_number=Max("versions__number"))
+    )
 
 
 def diagram_in(*, project: Project, pk: int) -> DriverDiagram:
@@ -407,6 +424,42 @@ def core_diagram(diagram: DriverDiagram) -> core_drivers.Diagram:
             for link in links
         ),
     )
+
+
+@dataclass(frozen=True)
+class DriverRow:
+    """A driver as listed under the drawing: in the drawing's order, with where it can move."""
+
+    driver: Driver
+    drawn_under: str | None  # a secondary driver's first primary driver (None if not linked)
+    can_move_up: bool
+    can_move_down: bool
+
+    @property
+    def moves(self) -> tuple[tuple[str, bool], tuple[str, bool]]:
+        return (("up", self.can_move_up), ("down", self.can_move_down))
+
+
+def driver_rows(
+    diagram: DriverDiagram, model: core_drivers.Diagram
+) -> tuple[list[DriverRow], list[DriverRow]]:
+    """The primary and the secondary drivers, in the order ``model`` (the diagram as it is
+    now, from ``core_diagram``) draws them."""
+    drivers = {core_drivers.driver_key(d.pk): d for d in drivers_of(diagram)}
+    primary, secondary, _ = core_drivers.drawing_order(model)
+    under = core_drivers.drawn_under(model)
+
+    def row(node: core_drivers.Node) -> DriverRow:
+        group = core_drivers.siblings(model, node.key)
+        parent = under.get(node.key)
+        return DriverRow(
+            driver=drivers[node.key],
+            drawn_under=drivers[parent].text if parent is not None else None,
+            can_move_up=group[0] != node.key,
+            can_move_down=group[-1] != node.key,
+        )
+
+    return [row(node) for node in primary], [row(node) for node in secondary]
 
 
 def versions_of(diagram: DriverDiagram) -> QuerySet[DiagramVersion]:

@@ -42,6 +42,11 @@ urlpatterns = [
         name="driver_delete",
     ),
     path(
+        "diagrams/<int:diagram_pk>/drivers/<int:driver_pk>/move/",
+        views.driver_move,
+        name="driver_move",
+    ),
+    path(
         "diagrams/<int:diagram_pk>/drivers/<int:driver_pk>/links/",
         views.driver_links,
         name="driver_links",

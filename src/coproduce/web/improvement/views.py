@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
 
 from coproduce.improvement import drivers as core_drivers
 from coproduce.web.accounts.models import User
@@ -98,15 +99,21 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
 # -- aims --------------------------------------------------------------------------------
 
 
+def _plain(number: float) -> str:
+    """A number as typed back into a form, without losing digits: 1234567.0 is "1234567"
+    (``:g`` would give "1.23457e+06"), 0.1 is "0.1"."""
+    return format(number, ".15g")
+
+
 def _aim_page(request: HttpRequest, project: Project, aim: Aim | None) -> HttpResponse:
     initial: dict[str, Any] = {}
     if aim is not None:
         initial = {
             "what": aim.what,
             "for_whom": aim.for_whom,
-            "baseline": f"{aim.baseline:g}",
+            "baseline": _plain(aim.baseline),
             "unit": aim.unit,
-            "target": f"{aim.target:g}",
+            "target": _plain(aim.target),
             "direction": aim.direction,
             "deadline": aim.deadline.isoformat(),
             "outcome_measure": aim.outcome_measure,
@@ -249,7 +256,9 @@ def idea_delete(request: HttpRequest, pk: int, idea_pk: int) -> HttpResponse:
         request,
         project=project,
         heading=f"Delete the change idea “{idea.title}”?",
-        explanation=f"Its {count} PDSA cycle(s) will be deleted too. The audit log keeps a record.",
+        explanation=f"Its {count} PDSA cycle(s) will be deleted too, and any driver diagram "
+        "will lose its links to it (the diagram's history keeps them). The audit log keeps a "
+        "record.",
         button="Delete change idea",
         cancel=reverse("improvement:idea", args=[project.pk, idea.pk]),
         delete=lambda: actions.delete_change_idea(change_idea=idea, by=_user(request)),
@@ -487,14 +496,15 @@ def diagram_detail(request: HttpRequest, pk: int, diagram_pk: int) -> HttpRespon
     project = _project(request, pk)
     diagram = selectors.diagram_in(project=project, pk=diagram_pk)
     model = selectors.core_diagram(diagram)
+    primary, secondary = selectors.driver_rows(diagram, model)
     return render(
         request,
         "improvement/diagram_detail.html",
         {
             "project": project,
             "diagram": diagram,
-            "primary": selectors.drivers_of(diagram, DriverLevel.PRIMARY),
-            "secondary": selectors.drivers_of(diagram, DriverLevel.SECONDARY),
+            "primary": primary,
+            "secondary": secondary,
             "problems": core_drivers.problems(model),
             "version": selectors.latest_version(diagram),
             **_drawing(model, "driver-diagram"),
@@ -596,6 +606,24 @@ def driver_delete(request: HttpRequest, pk: int, diagram_pk: int, driver_pk: int
 
 
 @login_required
+@require_POST
+def driver_move(request: HttpRequest, pk: int, diagram_pk: int, driver_pk: int) -> HttpResponse:
+    """Move a driver up or down (a POST from the diagram page's Move buttons)."""
+    project = _editable_project(request, pk)
+    diagram = selectors.diagram_in(project=project, pk=diagram_pk)
+    driver = selectors.driver_in(diagram=diagram, pk=driver_pk)
+    direction = request.POST.get("direction", "")
+    try:
+        actions.move_driver(driver=driver, direction=direction, by=_user(request))
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Driver moved {direction}.")
+    url = reverse("improvement:diagram", args=[project.pk, diagram.pk])
+    return redirect(f"{url}#driver-{driver.pk}")
+
+
+@login_required
 def driver_links(request: HttpRequest, pk: int, diagram_pk: int, driver_pk: int) -> HttpResponse:
     """A driver's links: to secondary drivers (from a primary) or change ideas (a secondary)."""
     project = _project(request, pk)
@@ -608,7 +636,7 @@ def driver_links(request: HttpRequest, pk: int, diagram_pk: int, driver_pk: int)
         targets = selectors.drivers_of(diagram, DriverLevel.SECONDARY)
         label = "Link to a secondary driver"
     else:
-        targets = selectors.change_ideas_of(project=project)
+        targets = selectors.change_idea_choices(project=project)
         label = "Link to a change idea"
     form = LinkForm(request.POST or None, targets=targets, label=label)
     if request.method == "POST":
@@ -655,26 +683,26 @@ def driver_links(request: HttpRequest, pk: int, diagram_pk: int, driver_pk: int)
 
 
 @login_required
+@require_POST
 def link_strength(request: HttpRequest, pk: int, diagram_pk: int, link_pk: int) -> HttpResponse:
     """Set a link's strength (a POST from the links page)."""
     project = _editable_project(request, pk)
     diagram = selectors.diagram_in(project=project, pk=diagram_pk)
     driver_link = selectors.link_in(diagram=diagram, pk=link_pk)
-    back = reverse(
-        "improvement:driver_links", args=[project.pk, diagram.pk, driver_link.from_driver_id]
+    try:
+        actions.set_link_strength(
+            driver_link=driver_link, strength=request.POST.get("strength", ""), by=_user(request)
+        )
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Link strength saved.")
+    return redirect(
+        "improvement:driver_links",
+        pk=project.pk,
+        diagram_pk=diagram.pk,
+        driver_pk=driver_link.from_driver_id,
     )
-    if request.method == "POST":
-        try:
-            actions.set_link_strength(
-                driver_link=driver_link,
-                strength=request.POST.get("strength", ""),
-                by=_user(request),
-            )
-        except ActionError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, "Link strength saved.")
-    return redirect(back)
 
 
 @login_required
@@ -712,16 +740,15 @@ def diagram_history(request: HttpRequest, pk: int, diagram_pk: int) -> HttpRespo
     project = _project(request, pk)
     diagram = selectors.diagram_in(project=project, pk=diagram_pk)
     versions = list(selectors.versions_of(diagram).order_by("-number"))
-    numbers = [v.number for v in versions]
+    by_number = {v.number: v for v in versions}
     older = _number(request.GET.get("from"))
     newer = _number(request.GET.get("to"))
     comparison = None
-    if versions:
-        newer = newer if newer in numbers else numbers[0]
-        older = older if older in numbers else max(1, newer - 1)
-        if older in numbers:
-            before = selectors.version_in(diagram=diagram, number=older)
-            after = selectors.version_in(diagram=diagram, number=newer)
+    if len(versions) > 1:
+        newer = newer if newer in by_number else versions[0].number
+        older = older if older in by_number else newer - 1
+        if older in by_number and older != newer:
+            before, after = by_number[older], by_number[newer]
             comparison = {
                 "before": before,
                 "after": after,

@@ -7,6 +7,7 @@ include data values or notes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -84,6 +85,9 @@ def _require_editor(project: Project, user: User) -> None:
 def _clean_measure(project: Project, values: dict[str, Any], exclude: int | None) -> None:
     for name in TEXT_FIELDS:
         values[name] = (values.get(name) or "").strip()
+        limit = getattr(Measure._meta.get_field(name), "max_length", None)
+        if limit is not None and len(values[name]) > limit:
+            raise ActionError(f"The {name} must be {limit:,} characters or fewer", field=name)
     if not values["title"]:
         raise ActionError("Enter a title for the measure", field="title")
     clash = Measure.objects.filter(project=project, title__iexact=values["title"])
@@ -95,10 +99,13 @@ def _clean_measure(project: Project, values: dict[str, Any], exclude: int | None
         if not values["data_type"]:
             raise ActionError("Choose the type of data", field="data_type")
         values["chart"] = SUGGESTED_CHART[values["data_type"]].value
+    target = values.get("target")
+    if target is not None and not math.isfinite(target):
+        raise ActionError("Enter the target as a number, like 0.9 or 12", field="target")
     multiply = values.get("multiply")
     values["multiply"] = 1.0 if multiply is None else multiply
-    if values["multiply"] <= 0:
-        raise ActionError("The multiplier must be more than 0", field="multiply")
+    if not math.isfinite(values["multiply"]) or values["multiply"] <= 0:
+        raise ActionError("The multiplier must be a number more than 0", field="multiply")
     baseline = values.get("baseline_points")
     if baseline is not None and baseline < 2:
         raise ActionError(
@@ -323,16 +330,3 @@ def _insert(*, measure: Measure, rows: Sequence[tuple[Any, ...]], by: User, now:
                     for period, stratum, value, denominator, note in rows[start : start + BATCH]
                 ],
             )
-
-
-def delete_points(*, measure: Measure, ids: Sequence[int], by: User, source: str) -> Saved:
-    """Remove points only (the grid with every changed row ticked for deletion)."""
-    empty = pl.DataFrame(schema=dict.fromkeys(("period", "value"), pl.String))
-    return save_points(
-        measure=measure,
-        frame=empty,
-        columns={"period": "period", "value": "value"},
-        by=by,
-        source=source,
-        delete_ids=ids,
-    )

@@ -25,9 +25,8 @@ from django.dispatch import receiver
 from coproduce.web.accounts.models import User
 from coproduce.web.audit import actions as audit
 from coproduce.web.errors import ActionError, NotAllowed
-from coproduce.web.projects import selectors as project_selectors
 
-from . import selectors_chart
+from . import selectors, selectors_chart
 from .models import DataPoint, Measure, Phase
 
 logger = logging.getLogger(__name__)
@@ -36,8 +35,12 @@ logger = logging.getLogger(__name__)
 def _draw_ahead(measure_pk: int) -> None:
     try:
         selectors_chart.draw_ahead(measure_pk)
-    except Exception:  # a head start only: the page draws the chart itself if this fails
-        logger.exception("Could not draw the chart of measure %s ahead", measure_pk)
+    except Exception as error:  # a head start only: the page draws the chart itself
+        # The kind of error only: its message could quote what the chart shows (titles,
+        # phase reasons, PDSA labels), and free text never goes to the logs.
+        logger.warning(
+            "Could not draw the chart of measure %s ahead (%s)", measure_pk, type(error).__name__
+        )
 
 
 def draw_ahead_after_commit(measure: Measure) -> None:
@@ -53,7 +56,7 @@ def _measure_saved(sender: Any, instance: Measure, created: bool, **kwargs: Any)
 
 
 def _require_facilitator(*, measure: Measure, user: User) -> None:
-    if not project_selectors.is_facilitator(project=measure.project, user=user):
+    if not selectors.access_for(project=measure.project, user=user).is_facilitator:
         raise NotAllowed("Only the project's facilitators can change the phases of a chart.")
 
 

@@ -2,7 +2,8 @@
 
 The same permissions as the pages: outsiders get 404, observers 403 on writes, and only
 facilitators may delete a measure. A bulk upsert of data points is all or nothing: any bad row
-gives 400 with every error (row, column, reason; rows counted from 1) and saves nothing.
+gives 400 with every error (row, column, reason; rows counted from 1) and saves nothing. As on
+the pages, members who cannot edit get a stratum's counts under 5 as null, ``suppressed``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .models import (
     DataType,
     DirectionChoices,
     Frequency,
+    Measure,
     MeasureKind,
     RulesChoices,
 )
@@ -31,8 +33,9 @@ from .models import (
 router = Router(tags=["measures"])
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
+def request_user(request: HttpRequest) -> User:
+    """The user of a token (``request.auth``) or of the session."""
+    user = getattr(request, "auth", None)
     if not isinstance(user, User):
         user = request.user
     assert isinstance(user, User)
@@ -113,10 +116,11 @@ class MeasurePatch(Schema):
 class PointOut(Schema):
     id: int
     period: date
-    value: float
+    value: float | None  # None only when suppressed
     denominator: float | None
     stratum: str
     note: str
+    suppressed: bool = False  # a count of a stratum under 5, hidden from this reader
 
 
 class PointIn(Schema):
@@ -133,14 +137,15 @@ class PointsSaved(Schema):
     unchanged: int
 
 
-def _measure(request: HttpRequest, project_id: int, measure_id: int) -> Any:
-    project = project_selectors.project_for_user(pk=project_id, user=_user(request))
-    return selectors.measure_in(project=project, pk=measure_id)
+def _measure(request: HttpRequest, project_id: int, measure_id: int) -> Measure:
+    return selectors.measure_for_user(
+        project_pk=project_id, pk=measure_id, user=request_user(request)
+    )
 
 
 @router.get("/projects/{project_id}/measures", response={200: list[MeasureOut], 404: Error})
 def list_measures(request: HttpRequest, project_id: int) -> Any:
-    project = project_selectors.project_for_user(pk=project_id, user=_user(request))
+    project = project_selectors.project_for_user(pk=project_id, user=request_user(request))
     return list(selectors.measures_of(project=project))
 
 
@@ -149,7 +154,7 @@ def list_measures(request: HttpRequest, project_id: int) -> Any:
     response={201: MeasureOut, 400: Error, 403: Error, 404: Error},
 )
 def create_measure(request: HttpRequest, project_id: int, payload: MeasureIn) -> Any:
-    user = _user(request)
+    user = request_user(request)
     project = project_selectors.project_for_user(pk=project_id, user=user)
     fields = payload.dict()
     fields["chart"] = fields["chart"] or ""
@@ -179,7 +184,7 @@ def update_measure(
             changes[text] = ""
     if changes.get("multiply", 1.0) is None:
         del changes["multiply"]
-    return actions.update_measure(measure=measure, by=_user(request), **changes)
+    return actions.update_measure(measure=measure, by=request_user(request), **changes)
 
 
 @router.delete(
@@ -188,7 +193,7 @@ def update_measure(
 )
 def delete_measure(request: HttpRequest, project_id: int, measure_id: int) -> Any:
     measure = _measure(request, project_id, measure_id)
-    actions.delete_measure(measure=measure, by=_user(request))
+    actions.delete_measure(measure=measure, by=request_user(request))
     return Status(204, None)
 
 
@@ -198,7 +203,23 @@ def delete_measure(request: HttpRequest, project_id: int, measure_id: int) -> An
 )
 def list_points(request: HttpRequest, project_id: int, measure_id: int) -> Any:
     measure = _measure(request, project_id, measure_id)
-    return list(selectors.points_of(measure=measure))
+    access = selectors.access_for(project=measure.project, user=request_user(request))
+    hide = selectors.hides_small_counts(measure=measure, access=access)
+    out = []
+    for point in selectors.points_of(measure=measure):
+        hide_value, hide_denominator = selectors.hidden_in_stratum(point, hide=hide)
+        out.append(
+            {
+                "id": point.pk,
+                "period": point.period,
+                "value": None if hide_value else point.value,
+                "denominator": None if hide_denominator else point.denominator,
+                "stratum": point.stratum,
+                "note": point.note,
+                "suppressed": hide_value or hide_denominator,
+            }
+        )
+    return out
 
 
 def _cell(value: object) -> str | None:
@@ -229,7 +250,7 @@ def upsert_points(
             measure=measure,
             frame=frame,
             columns={name: name for name in data_import.FIELDS},
-            by=_user(request),
+            by=request_user(request),
             source="the API",
         )
     except actions.InvalidRows as error:

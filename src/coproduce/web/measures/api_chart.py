@@ -12,9 +12,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from coproduce.web.accounts.models import User
-
+from . import selectors
 from . import selectors_chart as charts
+from .api import request_user
 
 router = Router(tags=["measures"])
 
@@ -67,21 +67,15 @@ class ChartError(Schema):
     detail: str
 
 
-def _user(request: HttpRequest) -> User:
-    user = getattr(request, "auth", None)
-    if not isinstance(user, User):
-        user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @router.get(
     "/projects/{project_id}/measures/{measure_id}/chart",
     response={200: ChartOut, 404: ChartError},
 )
 def measure_chart(request: HttpRequest, project_id: int, measure_id: int) -> Any:
     """The measure's chart: one row per plotted point, the MDC icons and the reading."""
-    measure = charts.measure_for_user(project_pk=project_id, pk=measure_id, user=_user(request))
+    measure = selectors.measure_for_user(
+        project_pk=project_id, pk=measure_id, user=request_user(request)
+    )
     chart = charts.chart_for(measure)
     result = chart.result
     return {

@@ -9,10 +9,12 @@ from typing import Any
 
 import polars as pl
 from django import forms
+from django.conf import settings
 
 from coproduce.improvement import data_import
 from coproduce.web.forms import NhsForm
 
+from . import selectors
 from .models import (
     ChartChoices,
     DataPoint,
@@ -26,7 +28,7 @@ from .models import (
 
 SUGGESTED = ""
 UPLOAD_SUFFIXES = (".csv", ".xlsx", ".ods")
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MEGABYTE = 1024 * 1024
 
 
 class MeasureForm(NhsForm):
@@ -118,25 +120,45 @@ class MeasureForm(NhsForm):
         return {name: getattr(measure, name) for name in cls.base_fields}
 
 
+def megabytes(size: int) -> str:
+    """A file size in whole megabytes, or to one decimal where whole ones would hide that it
+    is over a limit of ``settings.MAX_UPLOAD_MB`` ("50.3", not "50")."""
+    whole = f"{size / MEGABYTE:.0f}"
+    if size > settings.MAX_UPLOAD_MB * MEGABYTE and int(whole) <= settings.MAX_UPLOAD_MB:
+        return f"{size / MEGABYTE:.1f}"
+    return whole
+
+
 class UploadForm(NhsForm):
     file = forms.FileField(
         label="Upload a file",
-        help_text="A CSV, Excel (.xlsx) or OpenDocument (.ods) file with a header row: one row "
-        "per period, with the period and the value (and the denominator, if the chart needs "
-        "one). Dates may be written like 2026-01-31, 31/01/2026 or Jan 2026.",
         error_messages={"required": "Choose a file to upload", "empty": "The file is empty"},
         widget=forms.ClearableFileInput(
             attrs={"class": "nhsuk-file-upload", "accept": ",".join(UPLOAD_SUFFIXES)}
         ),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["file"]
+        field.widget.attrs["aria-describedby"] = "id_file-hint"
+        field.help_text = (
+            "A CSV, Excel (.xlsx) or OpenDocument (.ods) file of up to "
+            f"{settings.MAX_UPLOAD_MB} MB with a header row: one row per period, with the "
+            "period and the value (and the denominator, if the chart needs one). Dates may be "
+            "written like 2026-01-31, 31/01/2026 or Jan 2026."
+        )
+
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         name = (upload.name or "").lower()
         if not name.endswith(UPLOAD_SUFFIXES):
             raise forms.ValidationError("The file must be a CSV, Excel (.xlsx) or ODS file")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file must be smaller than 20 MB")
+        limit = settings.MAX_UPLOAD_MB
+        if upload.size > limit * MEGABYTE:
+            raise forms.ValidationError(
+                f"The file is {megabytes(upload.size)} MB; the limit is {limit} MB"
+            )
         return upload
 
 
@@ -195,7 +217,10 @@ class ColumnsForm(NhsForm):
 
 GRID_FIELDS = data_import.FIELDS
 EXTRA_ROWS = 5
+#: Rows of a posted grid read at most (``settings.DATA_UPLOAD_MAX_NUMBER_FIELDS`` allows them).
 MAX_ROWS = 2000
+#: A small count of a stratum, as shown to people who cannot edit the data.
+SMALL = f"fewer than {selectors.SUPPRESS_BELOW}"
 
 
 @dataclass
@@ -236,24 +261,32 @@ class DataGrid:
         points: Sequence[DataPoint],
         data: Mapping[str, Any] | None = None,
         extra: int = EXTRA_ROWS,
+        hide_small_counts: bool = False,
     ) -> None:
+        """The stored ``points`` and ``extra`` empty rows; or, with ``data``, the rows posted.
+        ``hide_small_counts`` (for a reader who cannot edit: ``selectors.hides_small_counts``)
+        shows a stratum's values and denominators under 5 as "fewer than 5"."""
         self.errors: list[tuple[int, str, str]] = []
         self.error_count = 0
         stored = {p.pk: p for p in points}
         if data is None:
-            self.rows = [
-                GridRow(
-                    number=i,
-                    id=p.pk,
-                    period=p.period.isoformat(),
-                    value=_number(p.value),
-                    denominator=_number(p.denominator),
-                    stratum=p.stratum,
-                    note=p.note,
-                    original=(p.period, p.stratum),
+            self.rows = []
+            for i, p in enumerate(points, start=1):
+                hide_value, hide_denominator = selectors.hidden_in_stratum(
+                    p, hide=hide_small_counts
                 )
-                for i, p in enumerate(points, start=1)
-            ]
+                self.rows.append(
+                    GridRow(
+                        number=i,
+                        id=p.pk,
+                        period=p.period.isoformat(),
+                        value=SMALL if hide_value else _number(p.value),
+                        denominator=SMALL if hide_denominator else _number(p.denominator),
+                        stratum=p.stratum,
+                        note=p.note,
+                        original=(p.period, p.stratum),
+                    )
+                )
             start = len(self.rows) + 1
             self.rows += [GridRow(number=n, id=None) for n in range(start, start + extra)]
             return

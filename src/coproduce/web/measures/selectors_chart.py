@@ -1,33 +1,37 @@
 """Reads for a measure's chart and the boards: models in, plain SPC results and views out.
 
-Everything is scoped to the reader through ``project_for_user`` (404 for outsiders). The SPC
-engine (``coproduce.spc``) only ever sees plain values: the measure's settings become
-``SpcOptions``, its whole-measure points (stratum ``""``) become ``x``, ``y`` and ``n``, its
-phases become ``split`` values.
+Everything is scoped to the reader through ``project_for_user`` (404 for outsiders; a measure
+is found with ``selectors.measure_for_user``). The SPC engine (``coproduce.spc``) only ever
+sees plain values: the measure's settings become ``SpcOptions``, its whole-measure points
+(stratum ``""``) become ``x``, ``y`` and ``n``, its phases become ``split`` values.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
 import json
+import logging
 import math
 import re
 import time
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from coproduce.spc import Annotation, SpcInputError, SpcOptions, SpcResult, spc
 from coproduce.spc.icons import icon_svg, icon_title
+from coproduce.spc.numbers import finite_or_none, fmt_number
 from coproduce.spc.reading import format_value, read, read_all, uk_day, uk_month
-from coproduce.spc.render import fmt_number, point_signal_text, vegalite_spec
+from coproduce.spc.render import point_signal_text, vegalite_spec
 from coproduce.spc.types import ChartType, Direction, RuleSet
 from coproduce.web.projects import selectors as project_selectors
 from coproduce.web.projects.models import Organisation, Project
@@ -39,25 +43,20 @@ if TYPE_CHECKING:
 
     from coproduce.web.accounts.models import User
 
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
 #: Bump when the drawing changes, so cached SVGs of the old drawing are not served.
 SVG_VERSION = "1"
-SVG_CACHE_SECONDS = 60 * 60 * 24
+#: The caches of drawings (``settings.CACHES``): on disk, shared by the app's processes and
+#: kept across restarts; and a small per-process memory cache in front of it.
+CHART_CACHE = "charts"
+CHART_MEMORY_CACHE = "charts_memory"
 #: Charts of more points than this are not drawn ahead after a change (see ``draw_ahead``).
 DRAW_AHEAD_MAX_POINTS = 2000
 
 # --------------------------------------------------------------------------------------------
 # Lookups
-
-
-def measure_for_user(*, project_pk: int, pk: int, user: User | AnonymousUser) -> Measure:
-    """The measure if ``user`` belongs to its project; otherwise ``Http404``."""
-    project = project_selectors.project_for_user(pk=project_pk, user=user)
-    try:
-        return Measure.objects.select_related("project", "project__organisation").get(
-            project=project, pk=pk
-        )
-    except Measure.DoesNotExist:
-        raise Http404("No such measure.") from None
 
 
 def phases_of(*, measure: Measure) -> QuerySet[Phase]:
@@ -170,30 +169,42 @@ def options_for(
     )
 
 
-def split_values(phases: Iterable[PlainPhase], periods: Sequence[date]) -> list[date]:
-    """The periods where phases start: each phase's start moved to the first period on or
-    after it; phases before the second period or after the last one draw nothing."""
-    out: list[date] = []
+def splitting_phases(
+    phases: Iterable[PlainPhase], periods: Sequence[date]
+) -> list[tuple[date, PlainPhase]]:
+    """The phases that split the chart, each with the period its new limits start at.
+
+    A phase starts at the first period on or after its ``starts`` (a period may have been
+    deleted since the phase was added). A phase that would start at the first period, or after
+    the last one, splits nothing; of phases that would start at the same period, the earliest
+    counts. ``periods`` are in order."""
     if len(periods) < 2:
-        return out
-    for phase in phases:
-        first = next((p for p in periods if p >= phase.starts), None)
-        if first is None or first == periods[0] or first in out:
+        return []
+    found: dict[date, PlainPhase] = {}
+    for phase in sorted(phases, key=lambda p: p.starts):
+        k = bisect_left(periods, phase.starts)
+        if k == 0 or k == len(periods) or periods[k] in found:
             continue
-        out.append(first)
-    return sorted(out)
+        found[periods[k]] = phase
+    return sorted(found.items(), key=lambda item: item[0])
 
 
-def chart_for(measure: Measure, *, with_annotations: bool = True) -> Chart:
+def split_values(phases: Iterable[PlainPhase], periods: Sequence[date]) -> list[date]:
+    """The periods where the phases that split the chart start (:func:`splitting_phases`)."""
+    return [first for first, _ in splitting_phases(phases, periods)]
+
+
+def chart_for(measure: Measure) -> Chart:
     """Compute the measure's chart (fewer than 2 points: no result, and ``problem`` says why)."""
     started = time.perf_counter()
     points = [
-        PlainPoint(p.period, p.value, p.denominator)
-        for p in DataPoint.objects.filter(measure=measure, stratum="").order_by("period")
+        PlainPoint(period, value, denominator)
+        for period, value, denominator in DataPoint.objects.filter(measure=measure, stratum="")
+        .order_by("period")
+        .values_list("period", "value", "denominator")
     ]
     phases = [PlainPhase(p.pk, p.starts, p.reason) for p in phases_of(measure=measure)]
-    annotations = cycle_annotations(measure) if with_annotations else []
-    chart = Chart(measure, points, phases, annotations)
+    chart = Chart(measure, points, phases, cycle_annotations(measure))
     chart.timings["query"] = time.perf_counter() - started
     compute(chart)
     return chart
@@ -214,13 +225,10 @@ def compute(chart: Chart) -> None:
     started = time.perf_counter()
     periods = [p.period for p in points]
     notes = [Annotation(d, label, url) for d, label, url in chart.annotations]
-    splits = split_values(chart.phases, periods)
-    for phase in chart.phases:
-        first = next((p for p in periods if p >= phase.starts), None)
-        if first in splits:
-            reason = " ".join(phase.reason.split())
-            short = reason if len(reason) <= 40 else reason[:39].rstrip() + "…"
-            notes.append(Annotation(first, f"New phase: {short}"))
+    for first, phase in splitting_phases(chart.phases, periods):
+        reason = " ".join(phase.reason.split())
+        short = reason if len(reason) <= 40 else reason[:39].rstrip() + "…"
+        notes.append(Annotation(first, f"New phase: {short}"))
     try:
         chart.result = spc(
             [p.value for p in points],
@@ -241,13 +249,10 @@ def compute(chart: Chart) -> None:
 def phase_descriptions(chart: Chart) -> list[str]:
     """ "Limits recalculated from March 2026: <reason>" for each phase that splits the chart."""
     periods = [p.period for p in chart.points]
-    splits = split_values(chart.phases, periods)
-    out = []
-    for phase in chart.phases:
-        first = next((p for p in periods if p >= phase.starts), None)
-        if first in splits:
-            out.append(f"Limits recalculated from {chart.x_format(first)}: {phase.reason}")
-    return out
+    return [
+        f"Limits recalculated from {chart.x_format(first)}: {phase.reason}"
+        for first, phase in splitting_phases(chart.phases, periods)
+    ]
 
 
 def spec_for(chart: Chart) -> dict[str, Any]:
@@ -279,6 +284,37 @@ def _cache_key(spec: dict[str, Any], kind: str) -> str:
     return f"coproduce:chart:{kind}:{digest}"
 
 
+def _cached(key: str, kind: type[T], *, in_memory: bool = True) -> tuple[T | None, str]:
+    """A drawing from the memory cache, else from the disk cache (then kept in memory too,
+    if ``in_memory``): ``(drawing, "memory" | "disk")``, or ``(None, "")``. A disk cache that
+    cannot be read is a miss: the chart is drawn again rather than the page failing."""
+    memory = caches[CHART_MEMORY_CACHE]
+    found = memory.get(key) if in_memory else None
+    if isinstance(found, kind):
+        return found, "memory"
+    try:
+        found = caches[CHART_CACHE].get(key)
+    except Exception as error:
+        logger.warning("Could not read a chart from the disk cache (%s)", type(error).__name__)
+        return None, ""
+    if isinstance(found, kind):
+        if in_memory:
+            memory.set(key, found)
+        return found, "disk"
+    return None, ""
+
+
+def _keep(key: str, drawing: str | bytes, *, in_memory: bool = True) -> None:
+    """Keep a drawing on disk and, if ``in_memory``, in memory; a disk cache that cannot be
+    written is only logged."""
+    if in_memory:
+        caches[CHART_MEMORY_CACHE].set(key, drawing)
+    try:
+        caches[CHART_CACHE].set(key, drawing)
+    except OSError as error:
+        logger.warning("Could not write a chart to the disk cache (%s)", type(error).__name__)
+
+
 _VEGA_BASE = re.compile(r'(xlink:href|href)="https://vega\.github\.io/vega-datasets/+')
 
 
@@ -296,32 +332,39 @@ def _tidy_svg(svg: str) -> str:
 
 
 def chart_svg(chart: Chart) -> str:
-    """The chart as SVG (server-rendered with vl-convert), cached by its spec's content."""
+    """The chart as SVG (server-rendered with vl-convert), cached by its spec's content.
+
+    ``chart.timings`` records where it came from: ``svg_cached`` (and ``svg_from_disk`` when
+    the memory cache did not have it), or ``svg``, the seconds vl-convert took."""
     from coproduce.spc.render import to_svg
 
     spec = spec_for(chart)
     key = _cache_key(spec, "svg")
-    found = cache.get(key)
-    if isinstance(found, str):
+    found, tier = _cached(key, str)
+    if found is not None:
         chart.timings["svg_cached"] = 1.0
+        if tier == "disk":
+            chart.timings["svg_from_disk"] = 1.0
         return found
     started = time.perf_counter()
     svg = _tidy_svg(to_svg(spec))
     chart.timings["svg"] = time.perf_counter() - started
-    cache.set(key, svg, SVG_CACHE_SECONDS)
+    _keep(key, svg)
     return svg
 
 
 def chart_png(chart: Chart) -> bytes:
+    """The chart as PNG, cached on disk only: exports are rare, and a PNG is five times the
+    size of its SVG (about 0.5 MB for 200 points), too big to keep in every process."""
     from coproduce.spc.render import to_png
 
     spec = spec_for(chart)
     key = _cache_key(spec, "png")
-    found = cache.get(key)
-    if isinstance(found, bytes):
+    found, _ = _cached(key, bytes, in_memory=False)
+    if found is not None:
         return found
     png = to_png(spec)
-    cache.set(key, png, SVG_CACHE_SECONDS)
+    _keep(key, png, in_memory=False)
     return png
 
 
@@ -348,11 +391,7 @@ def draw_ahead(measure_pk: int) -> bool:
     return True
 
 
-def _num(value: Any) -> float | None:
-    if value is None:
-        return None
-    v = float(value)
-    return v if math.isfinite(v) else None
+_num = finite_or_none
 
 
 @dataclass(frozen=True)
@@ -413,10 +452,7 @@ def chart_csv(result: SpcResult) -> str:
         writer.writerow(
             [
                 row.period.isoformat() if isinstance(row.period, date) else row.period,
-                *(
-                    "" if v is None else repr(v)
-                    for v in (row.value, row.n, row.cl, row.lcl, row.ucl)
-                ),
+                *(_csv_number(v) for v in (row.value, row.n, row.cl, row.lcl, row.ucl)),
                 row.phase,
                 ";".join(row.signals),
                 row.point_type or "",
@@ -435,10 +471,8 @@ SPARK_HEIGHT = 32
 
 def sparkline_svg(values: Sequence[float], *, label: str) -> str:
     """A tiny line of the values, drawn directly (no Vega): fast enough for a board of 50."""
-    from html import escape
-
     finite = [v for v in values if math.isfinite(v)]
-    title = escape(label)
+    title = html.escape(label)
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="coproduce-sparkline" '
         f'width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}" viewBox="0 0 {SPARK_WIDTH} '
@@ -487,16 +521,15 @@ def _board_row(measure: Measure, points: list[PlainPoint], phases: list[PlainPha
         row.target = format_value(measure.target, measure.unit)
     chart = Chart(measure, points, phases, [])
     if points:
-        last = points[-1]
-        row.latest_period = chart.x_format(last.period)
-        row.latest_value = format_value(last.value, measure.unit)
+        row.latest_period = chart.x_format(points[-1].period)
+        row.latest_value = format_value(points[-1].value, measure.unit)
     compute(chart)
     if chart.result is None:
         row.problem = chart.problem
         return row
-    result = chart.result
-    if points:  # the plotted value (a rate or proportion after multiply) is the latest value
-        row.latest_value = format_value(_num(result.y[-1]), measure.unit)
+    result = chart.result  # drawn, so there are at least 2 points
+    # The plotted value (a rate or proportion after multiply) is the latest value.
+    row.latest_value = format_value(_num(result.y[-1]), measure.unit)
     if result.variation is not None:
         row.variation_svg = icon_svg(result.variation, size=36)
         row.variation_text = icon_title(result.variation)
@@ -504,12 +537,13 @@ def _board_row(measure: Measure, points: list[PlainPoint], phases: list[PlainPha
         row.assurance_svg = icon_svg(result.assurance, size=36)
         row.assurance_text = icon_title(result.assurance)
     values = [float(v) for v in result.y]
+    finite = [v for v in values if math.isfinite(v)] or [math.nan]
     row.sparkline = sparkline_svg(
         values,
         label=(
             f"Trend of {len(values)} values from {chart.x_format(points[0].period)} to "
             f"{chart.x_format(points[-1].period)}: lowest "
-            f"{fmt_number(min(values))}, highest {fmt_number(max(values))}"
+            f"{fmt_number(min(finite))}, highest {fmt_number(max(finite))}"
         ),
     )
     row.reading = chart.reading[0] if chart.reading else ""

@@ -16,26 +16,19 @@ from django.utils.text import slugify
 from coproduce.spc.icons import icon_svg, icon_title
 from coproduce.spc.reading import format_value
 from coproduce.spc.render import data_table_html
-from coproduce.web.accounts.models import User
-from coproduce.web.errors import ActionError
 from coproduce.web.projects import selectors as project_selectors
-from coproduce.web.projects.models import Role
 
-from . import actions_chart
+from . import actions_chart, selectors
 from . import selectors_chart as charts
 from .forms_chart import PhaseForm
 from .models import Measure
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+from .views_shared import submit, timed, user_of
 
 
 def _facilitated_measure(request: HttpRequest, pk: int, measure_pk: int) -> Measure:
     """The measure, if the user facilitates its project: 404 outsiders, 403 other members."""
-    measure = charts.measure_for_user(project_pk=pk, pk=measure_pk, user=request.user)
-    if not project_selectors.is_facilitator(project=measure.project, user=request.user):
+    measure = selectors.measure_for_user(project_pk=pk, pk=measure_pk, user=request.user)
+    if not selectors.access_for(project=measure.project, user=request.user).is_facilitator:
         raise PermissionDenied("Only the project's facilitators can change the phases.")
     return measure
 
@@ -43,18 +36,19 @@ def _facilitated_measure(request: HttpRequest, pk: int, measure_pk: int) -> Meas
 @login_required
 def measure_detail(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
     started = time.perf_counter()
-    measure = charts.measure_for_user(project_pk=pk, pk=measure_pk, user=request.user)
+    measure = selectors.measure_for_user(project_pk=pk, pk=measure_pk, user=request.user)
     project = measure.project
+    access = selectors.access_for(project=project, user=request.user)
     chart = charts.chart_for(measure)
     context: dict[str, object] = {
         "project": project,
         "measure": measure,
         "chart": chart,
         "points_count": len(chart.points),
-        "phases": chart.phases,
-        "is_facilitator": project_selectors.is_facilitator(project=project, user=request.user),
-        "can_edit": project_selectors.role_in(project=project, user=request.user)
-        not in (None, Role.OBSERVER),
+        # Each phase with its first period written as the chart writes periods.
+        "phases": [(phase, chart.x_format(phase.starts)) for phase in chart.phases],
+        "is_facilitator": access.is_facilitator,
+        "can_edit": access.can_edit,
         "target": format_value(measure.target, measure.unit) if measure.target is not None else "",
     }
     if chart.result is not None:
@@ -75,9 +69,7 @@ def measure_detail(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
         if result.assurance is not None:
             context["assurance_svg"] = mark_safe(icon_svg(result.assurance, size=48))  # noqa: S308
             context["assurance_text"] = icon_title(result.assurance)
-    response = render(request, "measures/measure_detail.html", context)
-    response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
-    return response
+    return timed(render(request, "measures/measure_detail.html", context), started)
 
 
 _CONTENT_TYPES = {"png": "image/png", "svg": "image/svg+xml", "csv": "text/csv; charset=utf-8"}
@@ -85,7 +77,7 @@ _CONTENT_TYPES = {"png": "image/png", "svg": "image/svg+xml", "csv": "text/csv; 
 
 @login_required
 def measure_export(request: HttpRequest, pk: int, measure_pk: int, fmt: str) -> HttpResponse:
-    measure = charts.measure_for_user(project_pk=pk, pk=measure_pk, user=request.user)
+    measure = selectors.measure_for_user(project_pk=pk, pk=measure_pk, user=request.user)
     if fmt not in _CONTENT_TYPES:
         raise Http404("No such format.")
     chart = charts.chart_for(measure)
@@ -107,26 +99,20 @@ def measure_export(request: HttpRequest, pk: int, measure_pk: int, fmt: str) -> 
 @login_required
 def phase_add(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
     measure = _facilitated_measure(request, pk, measure_pk)
-    chart = charts.Chart(measure, [], [], [])
+    label = charts.x_format_for(measure)
     periods = charts.periods_of(measure=measure)
     taken = [p.starts for p in charts.phases_of(measure=measure)]
-    form = PhaseForm(request.POST or None, periods=periods, taken=taken, label=chart.x_format)
-    if request.method == "POST" and form.is_valid():
-        try:
-            phase = actions_chart.add_phase(
-                measure=measure,
-                starts=form.cleaned_data["starts"],
-                reason=form.cleaned_data["reason"],
-                by=_user(request),
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(
-                request,
-                f"The limits are now recalculated from {chart.x_format(phase.starts)}.",
-            )
-            return redirect("measures:detail", pk=measure.project.pk, measure_pk=measure.pk)
+    form = PhaseForm(request.POST or None, periods=periods, taken=taken, label=label)
+    phase = submit(
+        request,
+        form,
+        lambda cleaned: actions_chart.add_phase(
+            measure=measure, starts=cleaned["starts"], reason=cleaned["reason"], by=user_of(request)
+        ),
+    )
+    if phase is not None:
+        messages.success(request, f"The limits are now recalculated from {label(phase.starts)}.")
+        return redirect("measures:detail", pk=measure.project.pk, measure_pk=measure.pk)
     return render(
         request,
         "measures/phase_form.html",
@@ -145,7 +131,7 @@ def phase_delete(request: HttpRequest, pk: int, measure_pk: int, phase_pk: int) 
     phase = charts.phase_in(measure=measure, pk=phase_pk)
     label = charts.x_format_for(measure)(phase.starts)
     if request.method == "POST":
-        actions_chart.delete_phase(phase=phase, by=_user(request))
+        actions_chart.delete_phase(phase=phase, by=user_of(request))
         messages.success(request, f"The phase from {label} was removed.")
         return redirect("measures:detail", pk=measure.project.pk, measure_pk=measure.pk)
     return render(
@@ -169,8 +155,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation_board_url": _organisation_board_url(project.organisation_id),
         },
     )
-    response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
-    return response
+    return timed(response, started)
 
 
 @login_required
@@ -183,8 +168,7 @@ def organisation_board(request: HttpRequest, org_pk: int) -> HttpResponse:
         "measures/board_organisation.html",
         {"organisation": organisation, "projects": projects, "rows": _safe_rows(rows)},
     )
-    response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
-    return response
+    return timed(response, started)
 
 
 def _organisation_board_url(org_pk: int) -> str:

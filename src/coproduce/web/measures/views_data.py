@@ -4,10 +4,6 @@ uploads of CSV, Excel and ODS files, and the CSV download."""
 from __future__ import annotations
 
 import csv
-import secrets
-import shutil
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -15,40 +11,31 @@ import polars as pl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import get_valid_filename, slugify
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from coproduce.commands.tables import CommandError, Source, Table
 from coproduce.improvement import data_import
-from coproduce.web.accounts.models import User
-from coproduce.web.errors import ActionError
 from coproduce.web.projects import selectors as project_selectors
 from coproduce.web.projects.models import Project
 
-from . import actions, selectors
+from . import actions, selectors, uploads
 from .forms import EXTRA_ROWS, SUGGESTED, ColumnsForm, DataGrid, MeasureForm, UploadForm
 from .models import Measure
+from .views_shared import submit, user_of
 
-SESSION_KEY = "measures.upload"
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "coproduce-uploads"
-UPLOAD_MAX_AGE_SECONDS = 24 * 60 * 60
 PREVIEW_ROWS = 10
 GRID_WARN_ROWS = 1000
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+CANNOT_EDIT = "Observers can look at measures but not change them."
 
 
 def _project(request: HttpRequest, pk: int, *, edit: bool = False) -> Project:
     """The project for a member (404 for anyone else); 403 for observers if ``edit``."""
     project = project_selectors.project_for_user(pk=pk, user=request.user)
     if edit and not selectors.can_edit(project=project, user=request.user):
-        raise PermissionDenied("Observers can look at measures but not change them.")
+        raise PermissionDenied(CANNOT_EDIT)
     return project
 
 
@@ -63,20 +50,21 @@ def _measure(request: HttpRequest, pk: int, measure_pk: int, *, edit: bool = Fal
 @login_required
 def measure_list(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
+    access = selectors.access_for(project=project, user=request.user)
     return render(
         request,
         "measures/list.html",
         {
             "project": project,
             "measures": selectors.measures_of(project=project),
-            "can_edit": selectors.can_edit(project=project, user=request.user),
-            "can_delete": selectors.can_delete(project=project, user=request.user),
+            "can_edit": access.can_edit,
+            "can_delete": access.is_facilitator,
         },
     )
 
 
-def _measure_values(form: MeasureForm) -> dict[str, Any]:
-    values = dict(form.cleaned_data)
+def _measure_values(cleaned: dict[str, Any]) -> dict[str, Any]:
+    values = dict(cleaned)
     if values.get("chart") == SUGGESTED:
         values["chart"] = ""
     return values
@@ -86,20 +74,20 @@ def _measure_values(form: MeasureForm) -> dict[str, Any]:
 def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk, edit=True)
     form = MeasureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            measure = actions.create_measure(
-                project=project, by=_user(request), **_measure_values(form)
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(
-                request,
-                f"Measure “{measure.title}” added. Chart: {measure.get_chart_display()}. "
-                "Now add its data.",
-            )
-            return redirect("measures:data", pk=project.pk, measure_pk=measure.pk)
+    measure = submit(
+        request,
+        form,
+        lambda cleaned: actions.create_measure(
+            project=project, by=user_of(request), **_measure_values(cleaned)
+        ),
+    )
+    if measure is not None:
+        messages.success(
+            request,
+            f"Measure “{measure.title}” added. Chart: {measure.get_chart_display()}. "
+            "Now add its data.",
+        )
+        return redirect("measures:data", pk=project.pk, measure_pk=measure.pk)
     return render(request, "measures/form.html", {"form": form, "project": project})
 
 
@@ -107,14 +95,16 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
 def measure_edit(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
     measure = _measure(request, pk, measure_pk, edit=True)
     form = MeasureForm(request.POST or None, initial=MeasureForm.initial_for(measure))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_measure(measure=measure, by=_user(request), **_measure_values(form))
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Measure saved.")
-            return redirect("measures:detail", pk=pk, measure_pk=measure.pk)
+    saved = submit(
+        request,
+        form,
+        lambda cleaned: actions.update_measure(
+            measure=measure, by=user_of(request), **_measure_values(cleaned)
+        ),
+    )
+    if saved is not None:
+        messages.success(request, "Measure saved.")
+        return redirect("measures:detail", pk=pk, measure_pk=measure.pk)
     return render(
         request,
         "measures/form.html",
@@ -134,7 +124,7 @@ def measure_delete(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
         raise PermissionDenied("Only the project's facilitators can delete a measure.")
     if request.method == "POST":
         title = measure.title
-        actions.delete_measure(measure=measure, by=_user(request))
+        actions.delete_measure(measure=measure, by=user_of(request))
         messages.success(request, f"Measure “{title}” and its data were deleted.")
         return redirect("measures:list", pk=pk)
     return render(
@@ -153,12 +143,15 @@ def measure_delete(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
 
 @login_required
 def data(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+    """The data grid: every stored point and empty rows to add more, for members who can edit;
+    the points alone, small stratum counts hidden, for observers."""
     measure = _measure(request, pk, measure_pk)
-    can_edit = selectors.can_edit(project=measure.project, user=request.user)
+    access = selectors.access_for(project=measure.project, user=request.user)
+    hide = selectors.hides_small_counts(measure=measure, access=access)
     points = list(selectors.points_of(measure=measure))
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied("Observers can look at measures but not change them.")
+        if not access.can_edit:
+            raise PermissionDenied(CANNOT_EDIT)
         grid = DataGrid(points=points, data=request.POST)
         frame, rows, delete = grid.to_save()
         try:
@@ -168,7 +161,7 @@ def data(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
                 columns={name: name for name in data_import.FIELDS},
                 rows=rows,
                 delete_ids=delete,
-                by=_user(request),
+                by=user_of(request),
                 source="data entry",
             )
         except actions.InvalidRows as error:
@@ -176,12 +169,15 @@ def data(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Data saved: {saved}.")
             return redirect("measures:data", pk=pk, measure_pk=measure.pk)
-    else:
+    elif access.can_edit:
         try:
             extra = max(1, min(int(request.GET.get("extra", EXTRA_ROWS)), 100))
         except ValueError:
             extra = EXTRA_ROWS
         grid = DataGrid(points=points, extra=extra)
+    else:
+        grid = DataGrid(points=points, extra=0, hide_small_counts=hide)
+    show_denominator = measure.needs_denominator or any(p.denominator for p in points)
     return render(
         request,
         "measures/data.html",
@@ -190,57 +186,18 @@ def data(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
             "measure": measure,
             "grid": grid,
             "form": grid,
-            "can_edit": can_edit,
+            "can_edit": access.can_edit,
             "needs_denominator": measure.needs_denominator,
-            "show_denominator": measure.needs_denominator or any(p.denominator for p in points),
+            "show_denominator": show_denominator,
+            "columns": 5 + show_denominator + access.can_edit,
             "strata": selectors.strata_of(measure=measure),
+            "hides_small_counts": hide,
             "many": len(points) > GRID_WARN_ROWS,
         },
     )
 
 
 # --------------------------------------------------------------------------- upload
-
-
-def _clear_old_uploads() -> None:
-    if not UPLOAD_DIR.is_dir():
-        return
-    cutoff = time.time() - UPLOAD_MAX_AGE_SECONDS
-    for folder in UPLOAD_DIR.iterdir():
-        try:
-            if folder.stat().st_mtime < cutoff:
-                shutil.rmtree(folder, ignore_errors=True)
-        except OSError:
-            continue
-
-
-def _store(upload: UploadedFile) -> dict[str, str]:
-    _clear_old_uploads()
-    token = secrets.token_urlsafe(16)
-    folder = UPLOAD_DIR / token
-    folder.mkdir(parents=True, mode=0o700)
-    name = get_valid_filename(Path(upload.name or "upload.csv").name) or "upload.csv"
-    with (folder / name).open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return {"token": token, "name": name}
-
-
-def _stored_path(request: HttpRequest, measure: Measure) -> Path | None:
-    stored = request.session.get(SESSION_KEY)
-    if not stored or stored.get("measure") != measure.pk:
-        return None
-    token, name = str(stored.get("token", "")), str(stored.get("name", ""))
-    if not token.replace("-", "").replace("_", "").isalnum():
-        return None
-    path = UPLOAD_DIR / token / get_valid_filename(name)
-    return path if path.is_file() else None
-
-
-def _forget(request: HttpRequest, path: Path | None) -> None:
-    request.session.pop(SESSION_KEY, None)
-    if path is not None:
-        shutil.rmtree(path.parent, ignore_errors=True)
 
 
 def _read(path: Path) -> Table:
@@ -261,16 +218,13 @@ def upload(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
     measure = _measure(request, pk, measure_pk, edit=True)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        _forget(request, _stored_path(request, measure))
-        stored = _store(form.cleaned_data["file"])
-        path = UPLOAD_DIR / stored["token"] / stored["name"]
+        path = uploads.stage(request.session, form.cleaned_data["file"], measure_pk=measure.pk)
         try:
             _read(path)
         except CommandError as error:
-            shutil.rmtree(path.parent, ignore_errors=True)
+            uploads.discard(request.session)
             form.add_error("file", f"The file could not be read: {error}")
         else:
-            request.session[SESSION_KEY] = {**stored, "measure": measure.pk}
             return redirect("measures:upload_columns", pk=pk, measure_pk=measure.pk)
     return render(
         request,
@@ -279,27 +233,39 @@ def upload(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
     )
 
 
-def _upload_context(request: HttpRequest, measure: Measure) -> tuple[Path, Table] | HttpResponse:
-    path = _stored_path(request, measure)
+class _StartAgain(Exception):
+    """The staged file is gone or unreadable: the person has to upload it again."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _staged_table(request: HttpRequest, measure: Measure) -> tuple[Path, Table]:
+    """The file this session staged for ``measure``, read; else :class:`_StartAgain`."""
+    path = uploads.staged(request.session, measure_pk=measure.pk)
     if path is None:
-        messages.info(request, "Upload the file again: it is kept for a day at most.")
-        return redirect("measures:upload", pk=measure.project_id, measure_pk=measure.pk)
+        raise _StartAgain("Upload the file again: it is kept for a day at most.")
     try:
         return path, _read(path)
     except CommandError:
-        _forget(request, path)
-        messages.info(request, "The file could not be read again. Upload it again.")
-        return redirect("measures:upload", pk=measure.project_id, measure_pk=measure.pk)
+        uploads.discard(request.session)
+        raise _StartAgain("The file could not be read again. Upload it again.") from None
+
+
+def _start_again(request: HttpRequest, measure: Measure, why: _StartAgain) -> HttpResponse:
+    messages.info(request, why.message)
+    return redirect("measures:upload", pk=measure.project_id, measure_pk=measure.pk)
 
 
 @login_required
 def upload_columns(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
     """Preview the file and map its columns; on POST, check every row and report."""
     measure = _measure(request, pk, measure_pk, edit=True)
-    found = _upload_context(request, measure)
-    if isinstance(found, HttpResponse):
-        return found
-    path, table = found
+    try:
+        path, table = _staged_table(request, measure)
+    except _StartAgain as why:
+        return _start_again(request, measure, why)
     columns = table.frame.columns
     form = ColumnsForm(
         request.POST or None,
@@ -337,10 +303,10 @@ def upload_columns(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
 @require_POST
 def upload_import(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
     measure = _measure(request, pk, measure_pk, edit=True)
-    found = _upload_context(request, measure)
-    if isinstance(found, HttpResponse):
-        return found
-    path, table = found
+    try:
+        path, table = _staged_table(request, measure)
+    except _StartAgain as why:
+        return _start_again(request, measure, why)
     form = ColumnsForm(
         request.POST,
         columns=table.frame.columns,
@@ -354,7 +320,7 @@ def upload_import(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespons
             frame=table.frame,
             columns=form.mapping(),
             rows=_file_rows(table),
-            by=_user(request),
+            by=user_of(request),
             source="file upload",
         )
     except actions.InvalidRows as error:
@@ -371,7 +337,7 @@ def upload_import(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespons
                 "mapping": form.mapping(),
             },
         )
-    _forget(request, path)
+    uploads.discard(request.session)
     messages.success(request, f"Imported {path.name}: {saved}.")
     return redirect("measures:data", pk=pk, measure_pk=measure.pk)
 
@@ -384,28 +350,34 @@ def _safe_cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def _csv_number(value: float | None, *, hidden: bool = False) -> str | int:
+    if value is None:
+        return ""
+    if hidden:
+        return f"<{selectors.SUPPRESS_BELOW}"
+    return int(value) if float(value).is_integer() else repr(value)
+
+
 @login_required
 def download(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+    """Every data point as CSV; small stratum counts as "<5" for members who cannot edit."""
     measure = _measure(request, pk, measure_pk)
+    access = selectors.access_for(project=measure.project, user=request.user)
+    hide = selectors.hides_small_counts(measure=measure, access=access)
     name = slugify(measure.title) or f"measure-{measure.pk}"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     writer = csv.writer(response)
     writer.writerow(["period", "value", "denominator", "stratum", "note"])
-    for period, value, denominator, stratum, note in selectors.points_of(
-        measure=measure
-    ).values_list("period", "value", "denominator", "stratum", "note"):
+    for point in selectors.points_of(measure=measure):
+        hide_value, hide_denominator = selectors.hidden_in_stratum(point, hide=hide)
         writer.writerow(
             [
-                period.isoformat(),
-                repr(value) if not float(value).is_integer() else int(value),
-                ""
-                if denominator is None
-                else repr(denominator)
-                if not float(denominator).is_integer()
-                else int(denominator),
-                _safe_cell(stratum),
-                _safe_cell(note),
+                point.period.isoformat(),
+                _csv_number(point.value, hidden=hide_value),
+                _csv_number(point.denominator, hidden=hide_denominator),
+                _safe_cell(point.stratum),
+                _safe_cell(point.note),
             ]
         )
     return response
