@@ -3,7 +3,6 @@ diagram's history tells how the theory changed, and it loads once."""
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -294,13 +293,10 @@ def counts() -> dict[str, int]:
     return found
 
 
-def test_loading_twice_adds_nothing_and_is_quick() -> None:
-    started = time.perf_counter()
+def test_loading_twice_adds_nothing() -> None:
     demo.load_demo()
-    took = time.perf_counter() - started
     first = counts()
     assert first["Project"] == 2 and first["Measure"] == 3 and first["DataPoint"] == 90
     assert first["DriverDiagram"] == 1 and first["Driver"] == 8 and first["DiagramVersion"] > 2
     demo.load_demo()
     assert counts() == first
-    assert took < 5

@@ -14,8 +14,9 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
-from coproduce.web import demo_improvement
+from coproduce.web import demo_improvement, demo_participation
 from coproduce.web.accounts import actions as account_actions
 from coproduce.web.accounts.models import User
 from coproduce.web.projects import actions as project_actions
@@ -51,7 +52,8 @@ class DemoResult:
             f"Demo projects “{self.project.title}” and “{self.story.title}” are ready.\n"
             "The fracture clinic project tells an improvement story: an aim, three measures "
             "with 30 months of data,\nthree PDSA ramps (one abandoned, one adopted, one "
-            "active) and a shift on the chart after the adopted change.\n"
+            "active) and a shift on the chart after the adopted change;\nand who took part, "
+            "how deeply and with what influence (Participation), flags included.\n"
             f"Sign in at {base_url}/accounts/sign-in/ with\n"
             f"  email:    {self.email}\n"
             f"  password: {self.password}\n"
@@ -105,4 +107,12 @@ def load_demo() -> DemoResult:
         )
         project_actions.add_member(project=project, user=user, role=role, by=facilitator)
     story = demo_improvement.load_story(organisation=organisation, facilitator=facilitator)
+    today = timezone.localdate()
+    demo_participation.load_story(
+        project=story,
+        organisation=organisation,
+        facilitator=facilitator,
+        start=demo_improvement.first_month(today),
+        today=today,
+    )
     return DemoResult(email=FACILITATOR_EMAIL, password=password, project=project, story=story)

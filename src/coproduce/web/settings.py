@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "coproduce.web.projects",
     "coproduce.web.measures",
     "coproduce.web.improvement",
+    "coproduce.web.participation",
     "coproduce.web.api",
     "ninja",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("projects/", include("coproduce.web.projects.urls")),
     path("projects/<int:pk>/measures/", include("coproduce.web.measures.urls")),
     path("projects/<int:pk>/improvement/", include("coproduce.web.improvement.urls")),
+    path("projects/<int:pk>/participation/", include("coproduce.web.participation.urls")),
     path(
         "organisations/<int:org_pk>/board/",
         measure_chart_views.organisation_board,

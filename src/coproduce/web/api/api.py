@@ -281,7 +281,9 @@ api.add_router("", router)
 from coproduce.web.improvement.api import router as improvement_router  # noqa: E402
 from coproduce.web.measures.api import router as measures_router  # noqa: E402
 from coproduce.web.measures.api_chart import router as measures_chart_router  # noqa: E402
+from coproduce.web.participation.api import router as participation_router  # noqa: E402
 
 api.add_router("", measures_router)
 api.add_router("", measures_chart_router)
 api.add_router("", improvement_router)
+api.add_router("", participation_router)
