@@ -238,13 +238,33 @@ def test_the_most_active_fifth_giving_over_half_is_flagged() -> None:
     assert flag.code is FlagCode.SAME_FEW_VOICES
     assert flag.explanation == (
         "The most active 20% of the 10 patients and carers gave 53% of their contributions "
-        "and attended 38% of their hours (effective number of voices: 4.7)."
+        "(effective number of voices: 4.7); the 20% who gave the most time gave 38% of their "
+        "hours."
     )
     assert flag.evidence == ()
     stats = voice_concentration(activities, contributions)
     assert stats.top_contribution_share == pytest.approx(9 / 17)
     assert stats.top_hours_share == pytest.approx(10 / 26)
     assert stats.effective_voices_contributions == pytest.approx(289 / 61)
+
+
+def test_the_hours_share_is_not_credited_to_the_most_active_contributors() -> None:
+    # Five patients: the top 20% is one person. p0 gives 5 of the 9 contributions (56%), p1–p4
+    # one each. p4 gives the most time: 10 of the 18 hours (56%), the others 2 each. The
+    # sentence must not say that p0 attended p4's hours.
+    people = [f"p{i}" for i in range(5)]
+    activities = [
+        activity(
+            "A1", attendance=tuple(attend(pid, hours=10 if pid == "p4" else 2) for pid in people)
+        )
+    ]
+    contributions = [contribution(f"X{i}", "p0") for i in range(5)]
+    contributions += [contribution(f"C{pid}", pid) for pid in people[1:]]
+    flag = same_few_voices(activities, contributions)
+    assert flag is not None
+    assert "gave 56% of their contributions" in flag.explanation
+    assert "the 20% who gave the most time gave 56% of their hours" in flag.explanation
+    assert "attended" not in flag.explanation
 
 
 def test_exactly_half_is_not_flagged() -> None:

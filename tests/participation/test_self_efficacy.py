@@ -56,19 +56,48 @@ def test_groups_under_five_are_not_shown() -> None:
     assert patient.shown
     speak_up = patient.items[0]
     assert speak_up.item is CheckinItem.SPEAK_UP
-    # 1, 2, 4, 5, 5, 4: mean 21/6 = 3.5; agree (4–5) 4/6; disagree (1–2) 2/6.
+    # 1, 2, 4, 5, 5, 4: mean 21/6 = 3.5. Agree (4–5) is 4 people and disagree (1–2) 2, both
+    # under 5: as shares of 6 answers, 67% and 33% would give those counts away.
     assert speak_up.mean == pytest.approx(3.5)
-    assert speak_up.agree_share == pytest.approx(4 / 6)
-    assert speak_up.disagree_share == pytest.approx(2 / 6)
+    assert speak_up.agree_share is None and speak_up.disagree_share is None
     # Two patients gave a 1 or 2: fewer than 5, hidden.
     assert patient.needing_support is not None and patient.needing_support.shown == "<5"
     # Items nobody answered in the group are hidden too.
     assert patient.items[2].answers.shown == "<5" and patient.items[2].mean is None
     carer = by_role[Role.CARER]
     assert not carer.shown and carer.items == () and carer.checkins.shown == "<5"
-    # Carers (3) and the empty roles hide 3 between them, so patients (6) are hidden as well.
+    # Carers (3) and the empty roles hide 3 between them, so patients (6) are hidden as well;
+    # so is the number of patients' answers to an item, which would be the same 6.
     assert patient.checkins.shown == "[c]"
+    assert speak_up.answers.shown == "[c]" and patient.items[1].answers.shown == "[c]"
     assert summary.everyone.checkins.shown == "9"
     # Everyone: speak_up answered by all 9: (21 + 9)/9.
     assert summary.everyone.items[0].mean == pytest.approx(30 / 9)
     assert summary.everyone.items[1].answers.shown == "6"
+
+
+def test_a_share_is_given_only_where_its_count_could_be_shown() -> None:
+    # 15 patients: speak_up 6 agree, 4 neither, 5 disagree. "Neither" (4) is hidden, and so
+    # is the next smallest, "disagree" (5): beside 15 answers, 6 and 4 would give it away.
+    values = [5] * 6 + [3] * 4 + [1] * 5
+    patients = [Checkin(Role.PATIENT, {"speak_up": v}) for v in values]
+    speak_up = summarise_checkins(patients).everyone.items[0]
+    assert speak_up.answers.shown == "15"
+    assert speak_up.agree_share == pytest.approx(6 / 15)
+    assert speak_up.disagree_share is None
+    # 5 in each: every count is 5 or more, so both shares are shown.
+    even = [Checkin(Role.PATIENT, {"speak_up": v}) for v in [4] * 5 + [3] * 5 + [2] * 5]
+    item = summarise_checkins(even).everyone.items[0]
+    assert (item.agree_share, item.disagree_share) == (pytest.approx(1 / 3), pytest.approx(1 / 3))
+
+
+def test_needing_support_is_hidden_when_those_who_do_not_are_few() -> None:
+    # 7 check-ins, 6 with a "disagree": 6 beside 7 check-ins would show that 1 does not.
+    values = [2] * 6 + [4]
+    group = summarise_checkins([Checkin(Role.PATIENT, {"speak_up": v}) for v in values]).everyone
+    assert group.checkins.shown == "7"
+    assert group.needing_support is not None and group.needing_support.value is None
+    # 10 check-ins, 5 with a "disagree" and 5 without: both sides can be shown.
+    values = [1] * 5 + [5] * 5
+    group = summarise_checkins([Checkin(Role.PATIENT, {"speak_up": v}) for v in values]).everyone
+    assert group.needing_support is not None and group.needing_support.shown == "5"

@@ -67,3 +67,7 @@ def test_proportion_of_nothing_is_none_and_bad_input_is_refused() -> None:
 def test_percent_rounds_halves_up() -> None:
     assert percent(0.125) == "13%"
     assert percent(0.4) == "40%"
+    # 57 of 200 is 28.5%: a half, though the float 0.285 is a hair below it.
+    assert percent(57 / 200) == "29%"
+    assert percent(0.285) == "29%"
+    assert percent(0.2849) == "28%"

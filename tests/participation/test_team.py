@@ -12,6 +12,7 @@ from coproduce.participation.team import (
     PulseRound,
     assessment_series,
     check_assessment,
+    moves_back,
     stage_series,
     summarise_pulse,
 )
@@ -63,6 +64,11 @@ def test_stage_series_marks_a_move_back_and_hides_small_rounds() -> None:
     assert [p.summary.median if p.summary else None for p in points] == [F, None, P, S]
     assert [p.responses.shown for p in points] == ["5", "<5", "5", "5"]
     assert [p.moved_back for p in points] == [False, False, False, True]
+
+
+def test_a_move_back_is_an_earlier_stage_than_the_reading_before() -> None:
+    assert moves_back([F, S, N, S, S, P, N]) == (False, False, False, True, False, False, True)
+    assert moves_back([]) == ()
 
 
 NEF_KEYS = [p.key for p in NefPrinciple]

@@ -3,6 +3,8 @@ the actions, and loaded once."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -14,12 +16,14 @@ from coproduce.web.participation import selectors_equity, selectors_profile, sel
 from coproduce.web.participation.models import (
     Activity,
     Attendance,
+    CapabilityAssessment,
     ConsentRecord,
     Contribution,
     Decision,
     EqualityRecord,
     Participant,
     PopulationGroup,
+    PrinciplesAssessment,
 )
 from coproduce.web.projects.models import Project
 
@@ -92,6 +96,41 @@ def test_the_facilitator_sees_the_participation_pages(loaded: tuple) -> None:
     for name in ("overview", "profile", "equity", "influence", "you_said_we_did", "gripp2"):
         response = client.get(reverse(f"participation:{name}", args=[project.pk]))
         assert response.status_code == 200, name
+
+
+def test_whoever_said_something_at_an_activity_attended_it(loaded: tuple) -> None:
+    _, project = loaded
+    for contribution in Contribution.objects.filter(project=project, activity__isnull=False):
+        attended = set(contribution.activity.attendance.values_list("participant_id", flat=True))
+        said = set(contribution.contributors.values_list("pk", flat=True))
+        assert said <= attended, contribution.said
+
+
+def test_the_story_has_the_eleven_activities_the_readme_describes(loaded: tuple) -> None:
+    _, project = loaded
+    assert Activity.objects.filter(project=project).count() == 11
+
+
+def test_each_self_assessment_has_evidence_of_its_own_time(loaded: tuple) -> None:
+    _, project = loaded
+    for assessments in (
+        PrinciplesAssessment.objects.filter(project=project),
+        CapabilityAssessment.objects.filter(organisation=project.organisation),
+    ):
+        evidence = [json.dumps(a.evidence, sort_keys=True) for a in assessments]
+        assert len(evidence) == 2
+        assert len(set(evidence)) == 2, evidence
+    # Three experts by experience are paid from the first interviews: no assessment may say
+    # that nobody is paid.
+    paid_from = (
+        Attendance.objects.filter(activity__project=project, amount__isnull=False)
+        .order_by("activity__date")
+        .values_list("activity__date", flat=True)
+        .first()
+    )
+    assert paid_from is not None
+    for assessment in PrinciplesAssessment.objects.filter(project=project, date__gte=paid_from):
+        assert "nobody is paid" not in json.dumps(assessment.evidence)
 
 
 def test_loading_twice_adds_nothing() -> None:

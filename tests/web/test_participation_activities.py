@@ -174,9 +174,19 @@ def test_outsiders_get_404_on_every_page(team: dict) -> None:
         url("decision_edit", team, decision.pk),
         url("influence", team),
         url("contribution_respond", team, contribution.pk),
+        url("contribution_edit", team, contribution.pk),
+        url("contribution_delete", team, contribution.pk),
+        url("decision_delete", team, decision.pk),
         url("you_said_we_did", team),
     ]:
         assert client.get(address).status_code == 404, address
+    for address in [
+        url("activity", team, activity.pk),
+        url("contribution_fed_back", team, contribution.pk),
+        url("contribution_delete", team, contribution.pk),
+    ]:
+        assert client.post(address).status_code == 404, address
+    assert Contribution.objects.filter(pk=contribution.pk, fed_back_on=None).exists()
 
 
 def test_another_projects_rows_are_404(team: dict) -> None:
@@ -587,6 +597,69 @@ def test_observers_see_how_many_attended_never_who(team: dict) -> None:
     assert "Cal Carer" not in page
 
 
+def test_with_nobody_to_tick_the_attendance_form_links_to_adding_participants(
+    team: dict,
+) -> None:
+    empty = make_project(
+        team["fac"], title="Just started", organisation=team["project"].organisation
+    )
+    activity = actions.create_activity(
+        project=empty,
+        title="First meeting",
+        kind="meeting",
+        date=RECENTLY,
+        hours=1,
+        rung_planned=4,
+        phase="design",
+        by=team["fac"],
+    )
+    page = signed_in(team["fac"]).get(
+        reverse("participation:activity", args=[empty.pk, activity.pk])
+    )
+    text = page.content.decode()
+    assert "This project has no participants yet." in text
+    assert reverse("participation:participant_add", args=[empty.pk]) in text
+    assert "Save attendance" not in text
+
+
+def test_observers_do_not_see_what_was_said_under_the_activitys_title(team: dict) -> None:
+    """ "Interview with Cal Carer": what was said there would say what Cal said."""
+    activity = make_activity(team, title="Interview with Cal Carer", kind="interview")
+    actions.create_contribution(
+        project=team["project"],
+        date=RECENTLY,
+        said=SAID,
+        contributors=[team["cal"]],
+        activity=activity,
+        by=team["fac"],
+    )
+    page = signed_in(team["observer"]).get(url("activity", team, activity.pk)).content.decode()
+    assert "Interview with Cal Carer" in page
+    assert SAID not in page
+    assert "1 contribution was logged at this activity" in page
+    assert url("you_said_we_did", team) in page
+    # Members who record see it, with the names.
+    recorder = signed_in(team["patient"]).get(url("activity", team, activity.pk)).content.decode()
+    assert SAID in recorder and "From Cal Carer." in recorder
+
+
+def test_moving_an_activity_after_someone_left_is_refused(team: dict) -> None:
+    activity = make_activity(team, date=TODAY - timedelta(days=30))
+    actions.record_attendance(
+        activity=activity, rows=[AttendanceRow(team["sid"].pk, "2")], by=team["fac"]
+    )
+    actions_people.mark_left(
+        participant=team["sid"], left_on=TODAY - timedelta(days=20), by=team["fac"]
+    )
+    response = signed_in(team["fac"]).post(
+        url("activity_edit", team, activity.pk), activity_form(date=RECENTLY.isoformat())
+    )
+    assert response.status_code == 200
+    assert "Sid Staff left the project on" in response.content.decode()
+    activity.refresh_from_db()
+    assert activity.date == TODAY - timedelta(days=30)
+
+
 # -- decisions ----------------------------------------------------------------------------
 
 
@@ -635,14 +708,23 @@ def test_decisions_with_no_patient_or_carer_present_are_marked(team: dict) -> No
         present=[team["sid"], team["ama"]],
         by=team["fac"],
     )
-    assert selectors.without_lived_experience([staff_only, with_patient]) == {staff_only.pk}
+    assert selectors.without_lived_experience(
+        project=team["project"], decisions=[staff_only, with_patient]
+    ) == {staff_only.pk}
+    # Only the decisions asked about: the staff-only one is not among these.
+    assert (
+        selectors.without_lived_experience(project=team["project"], decisions=[with_patient])
+        == set()
+    )
 
     page = signed_in(team["observer"]).get(url("decisions", team)).content.decode()
     assert page.count("No patient or carer present") == 1
     marked = page.index("No patient or carer present")
     assert page.index("Move the clinic to Tuesdays") > marked
     assert "Sid Staff" not in page  # observers see roles only
-    assert "A patient and a member of staff" in page
+    # Roles only, never how many: observers see attendance only as "fewer than 5 people".
+    assert "Patients and members of staff" in page
+    assert "A patient" not in page and "a member of staff" not in page
 
 
 def test_decisions_refuse_people_from_other_projects(team: dict) -> None:
@@ -797,6 +879,23 @@ def test_the_log_filters_by_outcome_and_shows_overdue_feedback(team: dict) -> No
     assert old.fed_back_on == TODAY
     after = client.get(url("influence", team)).content.decode()
     assert "No feedback for over 30 days" not in after
+
+
+def test_feedback_cannot_be_marked_in_the_future(team: dict) -> None:
+    contribution = actions.create_contribution(
+        project=team["project"],
+        date=RECENTLY,
+        said=SAID,
+        contributors=[team["ama"]],
+        by=team["fac"],
+    )
+    with pytest.raises(ActionError) as refusal:
+        actions.mark_fed_back(
+            contribution=contribution, on=TODAY + timedelta(days=1), by=team["fac"]
+        )
+    assert refusal.value.field == "fed_back_on"
+    contribution.refresh_from_db()
+    assert contribution.fed_back_on is None
 
 
 def test_the_model_refuses_a_decided_outcome_without_a_response(team: dict) -> None:

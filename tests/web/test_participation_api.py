@@ -394,6 +394,10 @@ def test_consent_is_listed_recorded_and_withdrawn(team: dict[str, Any]) -> None:
         content_type="application/json",
     )
     assert refused.status_code == 400 and refused.json()["field"] == "contact_details"
+    # The reason is consent_problem's, as everywhere else consent is checked.
+    assert refused.json()["detail"].startswith(
+        "Ama Mensah withdrew consent to be contacted about the project on "
+    )
     team["ama"].refresh_from_db()
     assert team["ama"].contact_details == EMAIL
 
@@ -580,7 +584,11 @@ def test_decisions_show_names_to_recorders_and_roles_to_observers(team: dict[str
     for decision in observed.json()["items"]:
         assert "present" not in decision
     roles = {d["summary"]: d["present_by_role"] for d in observed.json()["items"]}
-    assert roles["Rewrite the letter template"] == "A patient and a member of staff"
+    # Roles only, never how many: observers see attendance only as "fewer than 5 people".
+    assert roles == {
+        "Rewrite the letter template": "Patients and members of staff",
+        "Staff only": "Members of staff",
+    }
 
     bad = team["carer"].post(
         f"{base}/decisions",
@@ -626,6 +634,12 @@ def test_the_influence_log_and_you_said_we_did(team: dict[str, Any]) -> None:
     assert item["where"] == "at a co-design group session" and item["yours"] is False
     for hidden in ("contributors", "activity_id", "fed_back_on", "feedback_overdue"):
         assert hidden not in item
+    # Nor can observers ask for one activity's contributions: its title may name who spoke.
+    one_activity = f"{base}/contributions?activity_id={activity.pk}"
+    refused_filter = team["observer"].get(one_activity)
+    assert refused_filter.status_code == 403
+    assert refused_filter.json()["detail"] == OBSERVERS_REFUSED
+    assert [c["id"] for c in carer.get(one_activity).json()["items"]] == [pk]
 
     no_reason = carer.post(
         f"{base}/contributions/{pk}/response",
@@ -739,6 +753,10 @@ def test_the_profile_never_gives_a_count_of_people_as_a_number(team: dict[str, A
 
 
 def test_who_takes_part_is_counts_only_as_text(team: dict[str, Any]) -> None:
+    actions_people.record_consent(
+        participant=team["ama"], purpose="equality", given_on=LAST_YEAR, by=team["fac_user"]
+    )
+    actions_people.record_equality(participant=team["ama"], sex="female", by=team["fac_user"])
     response = team["observer"].get(f"{team['base']}/who-takes-part")
     assert response.status_code == 200
     body = response.json()
@@ -746,6 +764,15 @@ def test_who_takes_part_is_counts_only_as_text(team: dict[str, Any]) -> None:
         assert isinstance(value, str | bool), (path, value)
     roles = {cell["label"]: cell["shown"] for cell in body["roles"]["cells"]}
     assert roles["Patient"] == "<5"
+    sex = next(d for d in body["dimensions"] if d["key"] == "sex")
+    assert sex["answered"] == "<5"
+    assert {cell["label"]: cell["shown"] for cell in sex["cells"]} == {
+        "Female": "<5",
+        "Male": "<5",
+    }
+    # No count of the people who did not answer, anywhere.
+    assert "answered" not in body
+    assert "Not answered" not in response.content.decode()
     assert "Ama Mensah" not in response.content.decode()
 
 
@@ -820,3 +847,35 @@ def test_a_list_takes_the_same_queries_however_many_rows_it_has(
     add()
     add()
     assert {name: queries(team[name]) for name in ("fac", "carer", "observer")} == one
+
+
+def test_the_participant_list_takes_the_same_queries_however_many_people(
+    team: dict[str, Any],
+) -> None:
+    """The facilitators' list says whose consent to contact was withdrawn: read for the
+    whole page at once, not person by person."""
+
+    def add(n: int) -> None:
+        person = add_person(team["project"], f"Person {n}", "volunteer", by=team["fac_user"])
+        contact = actions_people.record_consent(
+            participant=person, purpose="contact", given_on=LAST_YEAR, by=team["fac_user"]
+        )
+        actions_people.withdraw_consent(consent=contact, by=team["fac_user"])
+
+    def queries(client: Client) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"{team['base']}/participants")
+        assert response.status_code == 200
+        rows = response.json()["items"]
+        if client is team["fac"]:
+            withdrawn = [row["name"] for row in rows if row["contact_withdrawn"]]
+            assert withdrawn == [row["name"] for row in rows if row["name"].startswith("Person")]
+        return len(captured)
+
+    add(0)
+    for name in ("fac", "carer"):
+        queries(team[name])  # a token's first use is stamped on it: one more query
+    one = {name: queries(team[name]) for name in ("fac", "carer")}
+    add(1)
+    add(2)
+    assert {name: queries(team[name]) for name in ("fac", "carer")} == one

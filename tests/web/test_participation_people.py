@@ -16,8 +16,9 @@ from django.utils import timezone
 from coproduce.web.accounts.models import User
 from coproduce.web.audit.models import AuditEvent
 from coproduce.web.errors import ActionError, NotAllowed
+from coproduce.web.participation import actions_equity, selectors_equity, selectors_people
 from coproduce.web.participation import actions_people as actions
-from coproduce.web.participation import selectors_people
+from coproduce.web.participation.actions_equity import PopulationRow
 from coproduce.web.participation.models import (
     Activity,
     Attendance,
@@ -133,13 +134,17 @@ def test_outsiders_get_404_on_every_page(team: dict[str, Any]) -> None:
         url("support_add", project.pk, ama.pk),
         url("support_edit", project.pk, ama.pk, offer.pk),
         url("me", project.pk),
+        url("me_contact", project.pk),
+        url("me_consent_withdraw", project.pk, record.pk),
         url("me_equality", project.pk),
+        url("me_checkin", project.pk),
         url("who_takes_part", project.pk),
         url("plus_groups", project.pk),
         url("plus_group_remove", project.pk, group.pk),
     ]
     for page in pages:
         assert outsider.get(page).status_code == 404, page
+    assert outsider.post(url("participant_return", project.pk, ama.pk)).status_code == 404
 
     # Another project's participant is not reachable through one's own project either.
     other_fac = make_user("own@example.org")
@@ -359,6 +364,27 @@ def test_has_consent_and_consent_problem_respect_the_dates(team: dict[str, Any])
         consent(team, ama, "take_part")
 
 
+def test_consent_problems_reads_everyones_consent_in_one_query(
+    team: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    people = [add(team, f"Person {n}", contact_preference="facilitator") for n in range(6)]
+    for person in people[:4]:
+        consent(team, person, "take_part", given_on=date(2026, 1, 10))
+    actions.withdraw_consent(
+        consent=people[3].consents.get(), withdrawn_on=date(2026, 2, 1), by=team["fac"]
+    )
+    with django_assert_num_queries(1):
+        problems = selectors_people.consent_problems(
+            participants=people, purpose="take_part", on=date(2026, 3, 1)
+        )
+    # The same reasons, word for word, as one person's check.
+    assert problems == {
+        person.pk: selectors_people.consent_problem(person, "take_part", on=date(2026, 3, 1))
+        for person in people[3:]
+    }
+    assert list(problems) == [people[3].pk, people[4].pk, people[5].pk]
+
+
 def test_consent_is_recorded_and_withdrawn_with_a_confirmation_page(
     team: dict[str, Any],
 ) -> None:
@@ -570,18 +596,64 @@ def test_small_counts_are_suppressed_with_their_complement(team: dict[str, Any])
     assert re.search(r"Patient</th>\s*<td[^>]*>\[c\]</td>", page)
     for count in re.findall(r'numeric">(\d+)</td>', page):
         assert int(count) >= 5
+    for count in re.findall(r"People who answered: (\d+)", page):
+        assert int(count) >= 5
+    assert "People who answered: 9." in page  # the ethnic group table's total
 
 
-def test_the_aggregate_counts_people_who_did_not_answer(team: dict[str, Any]) -> None:
-    for n in range(6):
-        add(team, f"Person {n}", contact_preference="facilitator")
+def test_who_takes_part_shows_no_count_of_people_who_did_not_answer(team: dict[str, Any]) -> None:
+    people = [add(team, f"Person {n}", contact_preference="facilitator") for n in range(6)]
+    consent(team, people[0], "equality")
+    actions.record_equality(participant=people[0], sex="female", by=team["fac"])
     profile = selectors_people.who_takes_part(project=team["project"])
     assert profile.total == "6"
-    answered = {cell.label: cell.shown for cell in profile.answered.cells}
-    assert answered == {"Answered": "<5", "Not answered": "[c]"}
-    sex = {cell.label: cell.shown for cell in profile.dimensions[1].cells}
-    # Female and Male are "<5" (0): the 6 who did not answer would give them away.
-    assert sex == {"Female": "<5", "Male": "<5", "Not answered or prefer not to say": "[c]"}
+    # Six patients, and five roles of "<5": shown beside the total, the six is hidden too.
+    assert {cell.label: cell.shown for cell in profile.roles.cells}["Patient"] == "[c]"
+    sex = next(d for d in profile.dimensions if d.key == "sex")
+    assert {cell.label: cell.shown for cell in sex.cells} == {"Female": "<5", "Male": "<5"}
+    assert sex.answered == "<5"
+    page = signed_in(team["observer"]).get(url("who_takes_part", team["project"].pk))
+    text = page.content.decode()
+    assert "Not answered" not in text and "Answered the equality" not in text
+    assert "People who answered: &lt;5." in text
+
+
+def test_who_takes_part_hides_what_the_equity_page_hides(team: dict[str, Any]) -> None:
+    """Disability: 0 "limited a lot", 5 "limited a little", 6 "no", and one who did not
+    answer. Beside the equity page's "participants who answered: 11", a "No" of 6 shown
+    here would pin the other two cells (0 and 5): both pages must hide the same cells."""
+    project = team["project"]
+    answers = ["yes-limited-a-little"] * 5 + ["no"] * 6
+    for n, answer in enumerate(answers):
+        person = add(team, f"Person {n}", contact_preference="facilitator")
+        consent(team, person, "equality")
+        actions.record_equality(participant=person, disability=answer, by=team["fac"])
+    add(team, "Someone who did not answer", contact_preference="facilitator")
+    actions_equity.replace_population(
+        project=project,
+        rows=[
+            PopulationRow("disability", "Yes, limited a lot", 10),
+            PopulationRow("disability", "Yes, limited a little", 10),
+            PopulationRow("disability", "No", 80),
+        ],
+        source="Census 2021",
+        by=team["fac"],
+    )
+
+    disability = next(
+        d
+        for d in selectors_people.who_takes_part(project=project).dimensions
+        if d.key == "disability"
+    )
+    shown = {cell.label: cell.shown for cell in disability.cells}
+    assert shown == {"Yes, limited a lot": "<5", "Yes, limited a little": "[c]", "No": "[c]"}
+    equity = next(
+        d for d in selectors_equity.equity_page(project=project).dimensions if d.key == "disability"
+    )
+    assert {row.label: row.participants for row in equity.rows} == shown
+    assert disability.answered == equity.answered == "11"
+    text = signed_in(team["observer"]).get(url("who_takes_part", project.pk)).content.decode()
+    assert not re.search(r"No</th>\s*<td[^>]*>6</td>", text)
 
 
 # -- my participation --------------------------------------------------------------------

@@ -21,6 +21,7 @@ from coproduce.web.participation import (
     actions_activities,
     actions_people,
     actions_report,
+    selectors_profile,
     selectors_report,
 )
 from coproduce.web.participation.actions_activities import AttendanceRow
@@ -150,6 +151,29 @@ def test_the_teams_words_complete_the_report_and_rewrites_replace_drafts(team: d
     assert report.item("ppi_results").text == "Our own summary."
     # A blank rewrite keeps the draft, which follows the record.
     assert "co-design group session" in report.item("ppi_methods").text
+
+
+def test_the_edit_page_reads_the_record_once(team: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report and the drafts beside it come from one reading of the record."""
+    record_story(team)
+    real = selectors_profile.core_records_of
+    calls: list[object] = []
+
+    def counting(project: Project) -> selectors_profile.CoreRecords:
+        calls.append(project)
+        return real(project)
+
+    monkeypatch.setattr(selectors_profile, "core_records_of", counting)
+    page = signed_in(team["fac"]).get(
+        reverse("participation:gripp2_edit", args=[team["project"].pk])
+    )
+    assert page.status_code == 200
+    assert "The draft from the record" in page.content.decode()
+    assert len(calls) == 1
+    calls.clear()
+    report = signed_in(team["fac"]).get(reverse("participation:gripp2", args=[team["project"].pk]))
+    assert report.status_code == 200
+    assert len(calls) == 1
 
 
 def test_saving_is_audited_without_the_text(team: dict) -> None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import models
+from django.db import connection, models
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -457,6 +458,65 @@ def test_the_facilitator_opens_and_closes_rounds_from_the_group_page(team: dict)
     assert client.post(url("pulse_close", team, group.pk, pulse.pk)).status_code == 302
     pulse.refresh_from_db()
     assert pulse.closed_on == TODAY
+
+
+def test_the_groups_page_reads_in_a_fixed_number_of_queries(team: dict) -> None:
+    """Whether a pulse waits for the reader's answer is found for all groups at once."""
+    client = signed_in(team["users"][0])
+    actions.open_pulse(group=team["group"], by=team["fac"])
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(url("groups", team)).content.decode()
+    assert page.count("A pulse is waiting for your answer") == 1
+    for n in range(4):
+        group = actions.create_group(
+            project=team["project"], name=f"Group {n}", members=team["members"], by=team["fac"]
+        )
+        actions.open_pulse(group=group, by=team["fac"])
+        if n == 0:  # answered already: nothing waits in this one
+            actions.answer_pulse(pulse=open_round_of(group), stage="forming", by=team["users"][0])
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(url("groups", team)).content.decode()
+    assert page.count("A pulse is waiting for your answer") == 4
+    assert len(five.captured_queries) == len(one.captured_queries)
+    # A member of the project who is in no group has nothing waiting.
+    observer = signed_in(team["observer"]).get(url("groups", team)).content.decode()
+    assert "A pulse is waiting" not in observer
+
+
+def open_round_of(group: Group) -> PulseRound:
+    pulse = team_selectors.open_round(group)
+    assert pulse is not None
+    return pulse
+
+
+def test_the_group_page_reads_each_rounds_answers_in_one_query(team: dict) -> None:
+    group = team["group"]
+    client = signed_in(team["observer"])
+
+    def a_round(stages: list[str]) -> None:
+        pulse = actions.open_pulse(group=group, by=team["fac"])
+        answer(team, pulse, stages)
+        actions.close_pulse(pulse=pulse, by=team["fac"])
+
+    a_round(["norming"] * 5)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url("group", team, group.pk)).status_code == 200
+    for _ in range(3):
+        a_round(["storming"] * 3 + ["norming"] * 2)
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(url("group", team, group.pk)).content.decode()
+    assert page.count("Most chosen:") == 4
+    assert len(four.captured_queries) == len(one.captured_queries)
+
+
+def test_the_stage_chart_names_only_the_sources_it_draws(team: dict) -> None:
+    group = team["group"]
+    actions.log_stage(group=group, date=TODAY, stage="forming", by=team["fac"])
+    chart = team_selectors.stage_chart(group)
+    assert chart.svg is not None
+    assert "Facilitator" in chart.svg
+    # No pulse round has been closed: the legend does not offer pulse symbols.
+    assert "Members" not in chart.svg
 
 
 # -- self-assessments ---------------------------------------------------------------------

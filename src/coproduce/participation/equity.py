@@ -31,6 +31,7 @@ from coproduce.participation.suppression import (
     suppress_total,
 )
 from coproduce.participation.validation import ParticipationInputError
+from coproduce.participation.words import join_and
 
 PREFER_NOT_TO_SAY = "Prefer not to say"
 
@@ -434,12 +435,6 @@ PEOPLE_NAMES: dict[str, str] = {
 """How a sentence names the people in each group; other groups are named by their label."""
 
 
-def _join(names: Sequence[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
-
-
 def _detail(
     label: str,
     count: SuppressedCount,
@@ -505,7 +500,7 @@ def missing_sentence(
         )
     sentences: list[str] = []
     if subjects:
-        text = f"{_join(subjects)} are under-represented: {'; '.join(details)}."
+        text = f"{join_and(subjects)} are under-represented: {'; '.join(details)}."
         sentences.append(text[0].upper() + text[1:])
     if (
         core20 is not None

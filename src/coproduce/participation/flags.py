@@ -36,6 +36,7 @@ from coproduce.participation.records import (
 )
 from coproduce.participation.stats import percent
 from coproduce.participation.suppression import THRESHOLD, SuppressedCount, suppress_total
+from coproduce.participation.words import count_of
 
 OCLOO_MATTHEWS = "Ocloo & Matthews 2016, BMJ Qual Saf 25(8):626–632"
 NIGHTINGALE = "Nightingale, Leyshon, Leyshon & Walker 2016, Exeter literature review"
@@ -77,10 +78,6 @@ class Flag:
     severity: Severity
 
 
-def _plural(n: int, singular: str, plural: str | None = None) -> str:
-    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
-
-
 _CALLED_COPRODUCTION = re.compile(r"\bco[\s\-‐‑–]?(?:produc|design)", re.IGNORECASE)
 
 
@@ -110,7 +107,7 @@ def consultation_labelled_coproduction(activities: Sequence[ActivityRecord]) -> 
         code=FlagCode.CONSULTATION_LABELLED_COPRODUCTION,
         title="Consultation called co-production",
         explanation=(
-            f"{len(short)} of {_plural(len(called), 'activity', 'activities')} called co-design "
+            f"{len(short)} of {count_of(len(called), 'activity', 'activities')} called co-design "
             "or co-production reached only consultation or below."
         ),
         evidence=tuple(a.id for a in short),
@@ -160,7 +157,7 @@ def tokenism_risk(
         title="Involvement without influence",
         explanation=(
             f"{len(tokenistic)} of "
-            f"{_plural(len(assessed), 'assessed activity', 'assessed activities')} "
+            f"{count_of(len(assessed), 'assessed activity', 'assessed activities')} "
             "reached only consultation or below and nothing people said there has led to a "
             "change yet."
         ),
@@ -179,7 +176,7 @@ def decisions_without_lived_experience(decisions: Sequence[DecisionRecord]) -> F
         code=FlagCode.DECISIONS_WITHOUT_LIVED_EXPERIENCE,
         title="Decisions without patients or carers",
         explanation=(
-            f"{len(without)} of {_plural(len(decisions), 'decision')} "
+            f"{len(without)} of {count_of(len(decisions), 'decision')} "
             f"{'was' if len(without) == 1 else 'were'} taken with no patient or carer present."
         ),
         evidence=tuple(d.id for d in without),
@@ -207,7 +204,7 @@ def contributions_without_feedback(
         code=FlagCode.CONTRIBUTIONS_WITHOUT_FEEDBACK,
         title="No feedback to contributors",
         explanation=(
-            f"{_plural(len(overdue), 'contribution')} {has} had no feedback after more than "
+            f"{count_of(len(overdue), 'contribution')} {has} had no feedback after more than "
             f"{feedback_days} days; the oldest was made {oldest} days ago."
         ),
         evidence=tuple(c.id for c in sorted(overdue, key=lambda c: (c.date, c.id))),
@@ -359,8 +356,13 @@ def same_few_voices(
     top = stats.top_contribution_share
     if top is None or top <= max_top_share:
         return None
+    # The most active by hours need not be the most active by contributions: say so.
     hours = stats.top_hours_share
-    hours_part = f" and attended {percent(hours)} of their hours" if hours is not None else ""
+    hours_part = (
+        f"; the {percent(top_fraction)} who gave the most time gave {percent(hours)} of their hours"
+        if hours is not None
+        else ""
+    )
     effective = stats.effective_voices_contributions
     effective_part = (
         f" (effective number of voices: {effective:.1f})" if effective is not None else ""
@@ -370,7 +372,7 @@ def same_few_voices(
         title="The same few voices",
         explanation=(
             f"The most active {percent(top_fraction)} of the {stats.people.shown} patients and "
-            f"carers gave {percent(top)} of their contributions{hours_part}{effective_part}."
+            f"carers gave {percent(top)} of their contributions{effective_part}{hours_part}."
         ),
         evidence=(),
         source=source,

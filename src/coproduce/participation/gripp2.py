@@ -22,6 +22,7 @@ from coproduce.participation.profile import Profile
 from coproduce.participation.records import ActivityRecord, ContributionRecord, Outcome
 from coproduce.participation.stats import Proportion, percent
 from coproduce.participation.suppression import SUPPRESSION_NOTE
+from coproduce.participation.words import count_of, join_and
 
 SOURCE = "Staniszewska et al. 2017, Res Involv Engagem 3:13 (GRIPP2-SF)"
 
@@ -112,38 +113,28 @@ class Gripp2Report:
         return "\n".join(lines)
 
 
-def _join(parts: Sequence[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return f"{', '.join(parts[:-1])} and {parts[-1]}"
-
-
-def _count(n: int, singular: str, plural: str) -> str:
-    return f"{n} {singular if n == 1 else plural}"
-
-
 def _kind_phrase(kind: ActivityKind, n: int) -> str:
     singular = {
         ActivityKind.CO_DESIGN_GROUP: "co-design group session",
         ActivityKind.PDSA_TEST: "PDSA test",
         ActivityKind.OTHER: "other activity",
     }.get(kind, kind.label.lower())
-    return _count(n, singular, kind.plural)
+    return count_of(n, singular, kind.plural)
 
 
 def _rung_counts(rungs: Sequence[Rung]) -> str:
     counts = Counter(rungs)
-    return _join([f"{counts[r]} at {r.label.lower()}" for r in sorted(counts, reverse=True)])
+    return join_and([f"{counts[r]} at {r.label.lower()}" for r in sorted(counts, reverse=True)])
 
 
 def draft_methods(profile: Profile, activities: Sequence[ActivityRecord]) -> str:
     """Who took part (suppressed counts by role), how, and which rungs, planned and reached."""
     if not activities:
         return ""
-    people = _join([f"{profile.people[role].shown} {role.plural}" for role in Role])
+    people = join_and([f"{profile.people[role].shown} {role.plural}" for role in Role])
     kinds = Counter(a.kind for a in activities)
-    how = _join([_kind_phrase(kind, kinds[kind]) for kind in ActivityKind if kinds[kind]])
-    phases = _join([p.value for p in ServicePhase if any(a.phase is p for a in activities)])
+    how = join_and([_kind_phrase(kind, kinds[kind]) for kind in ActivityKind if kinds[kind]])
+    phases = join_and([p.value for p in ServicePhase if any(a.phase is p for a in activities)])
     planned = _rung_counts([a.rung_planned for a in activities])
     assessed = [a.rung_achieved for a in activities if a.rung_achieved is not None]
     reached = _rung_counts(assessed) if assessed else "none assessed yet"
@@ -151,7 +142,7 @@ def draft_methods(profile: Profile, activities: Sequence[ActivityRecord]) -> str
     waiting = f"; {unassessed} not yet assessed" if assessed and unassessed else ""
     return (
         f"Who took part: {profile.people_total.shown} people ({people}). {SUPPRESSION_NOTE}\n"
-        f"How: {how} ({_count(len(activities), 'activity', 'activities')}, "
+        f"How: {how} ({count_of(len(activities), 'activity', 'activities')}, "
         f"{profile.hours.total} hours in all), in the {phases} "
         f"{'phase' if ' and ' not in phases else 'phases'} of the service.\n"
         f"Depth of involvement (ladder of co-production): planned {planned}; "
@@ -168,7 +159,7 @@ def draft_results(profile: Profile, contributions: Sequence[ContributionRecord])
     declined = [c for c in contributions if c.outcome is Outcome.NOT_TAKEN_FORWARD]
     lines = [
         f"Positive: {found.changed} of "
-        f"{_count(found.total, 'contribution', 'contributions')} led to a change"
+        f"{count_of(found.total, 'contribution', 'contributions')} led to a change"
         + (f" (references: {', '.join(changed)})." if changed else ".")
     ]
     negative = (
@@ -200,7 +191,7 @@ def draft_influence(profile: Profile) -> str:
     if found.total == 0:
         return ""
     lines = [
-        f"Of {_count(found.total, 'contribution', 'contributions')}, "
+        f"Of {count_of(found.total, 'contribution', 'contributions')}, "
         f"{_share(found.changed_share)} led to a change and {_share(found.responded_share)} "
         "had a recorded response (a change, or a reason for not taking it forward)."
     ]
@@ -209,7 +200,7 @@ def draft_influence(profile: Profile) -> str:
     if assessed and gaps.mean_gap is not None:
         lines.append(
             f"{gaps.equal + gaps.above} of "
-            f"{_count(assessed, 'assessed activity', 'assessed activities')} "
+            f"{count_of(assessed, 'assessed activity', 'assessed activities')} "
             f"reached the rung planned or higher; {gaps.below} fell short "
             f"(mean gap {gaps.mean_gap:+.2f} rungs)."
         )

@@ -32,6 +32,7 @@ __all__ = [
     "can_move",
     "finance_rows",
     "next_statuses",
+    "spreadsheet_safe",
 ]
 
 PENNY = Decimal("0.01")
@@ -170,9 +171,13 @@ FINANCE_COLUMNS: tuple[str, ...] = (
 """The finance export's columns. No equality data, no notes, no free text about people."""
 
 
-def _cell(text: str) -> str:
-    """Stop a spreadsheet reading a cell as a formula (CSV injection, OWASP)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula (CSV injection; OWASP's advice: prefix a
+    cell that starts with = + - @, tab or carriage return with a single quote)."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def finance_rows(
@@ -205,19 +210,19 @@ def finance_rows(
             payment = activity_payment(hours, hourly_rate=rate)
         rows.append(
             {
-                "Claim reference": _cell(claim.id),
-                "Payee reference": _cell(claim.payee_id),
-                "Payee name": _cell(claim.payee_name),
-                "Activity reference": _cell(claim.activity_id),
+                "Claim reference": spreadsheet_safe(claim.id),
+                "Payee reference": spreadsheet_safe(claim.payee_id),
+                "Payee name": spreadsheet_safe(claim.payee_name),
+                "Activity reference": spreadsheet_safe(claim.activity_id),
                 "Activity date": claim.activity_date.isoformat(),
-                "Tier": _cell(claim.tier or ""),
+                "Tier": spreadsheet_safe(claim.tier or ""),
                 "Hours": str(hours),
                 "Hourly rate": "" if rate is None else str(rate.quantize(PENNY)),
                 "Payment": str(payment),
                 "Expenses": str(expenses),
                 "Total": str(payment + expenses),
                 "Status": claim.status.value,
-                "Cost code": _cell(claim.cost_code),
+                "Cost code": spreadsheet_safe(claim.cost_code),
             }
         )
     return rows

@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from coproduce.participation.ladders import Role
-from coproduce.participation.suppression import THRESHOLD, SuppressedCount, suppress_table
+from coproduce.participation.suppression import (
+    COMPLEMENTARY_MARK,
+    THRESHOLD,
+    SuppressedCount,
+    suppress,
+    suppress_table,
+)
 from coproduce.participation.validation import ParticipationInputError
 
 
@@ -146,7 +152,9 @@ class Checkin:
 class ItemSummary:
     """One statement's answers in one group; ``None`` figures when under 5 answered it.
 
-    ``agree_share`` counts agree and strongly agree (4–5); ``disagree_share`` 1–2.
+    ``agree_share`` counts agree and strongly agree (4–5); ``disagree_share`` 1–2. A share is
+    ``None`` when its count is hidden (under 5, or hidden to protect another count: the
+    shares of a known number of answers would otherwise give the counts away).
     """
 
     item: CheckinItem
@@ -161,7 +169,8 @@ class GroupSummary:
     """The check-ins of one role (or of everyone, ``role`` ``None``).
 
     ``shown`` is False when fewer than ``min_answers`` check-ins came from the group; then
-    ``items`` and ``needing_support`` say nothing.
+    ``items`` and ``needing_support`` say nothing. ``needing_support`` is hidden when it, or
+    the number of check-ins that do not call for support, is under 5.
     """
 
     role: Role | None
@@ -177,6 +186,37 @@ class CheckinSummary:
     everyone: GroupSummary
 
 
+def _item(
+    item: CheckinItem, values: Sequence[int], *, group_hidden: bool, min_answers: int
+) -> ItemSummary:
+    n = len(values)
+    if n < min_answers:
+        return ItemSummary(item, SuppressedCount(None, f"<{THRESHOLD}"), None, None, None)
+    # Agree, neither and disagree split the n answers: a table of people whose total is
+    # known, so a share of a hidden cell would give its count away (n × share).
+    split = suppress(
+        {
+            "agree": sum(1 for v in values if v >= 4),
+            "neither": sum(1 for v in values if LOW < v < 4),
+            "disagree": sum(1 for v in values if v <= LOW),
+        }
+    )
+    # Nearly everyone answers every item: beside a group count hidden as "[c]", the number
+    # of answers would give it away, so it is hidden too.
+    answers = (
+        SuppressedCount(None, COMPLEMENTARY_MARK, complementary=True)
+        if group_hidden
+        else SuppressedCount(n, str(n))
+    )
+    return ItemSummary(
+        item=item,
+        answers=answers,
+        mean=sum(values) / n,
+        agree_share=None if split["agree"].value is None else split["agree"].value / n,
+        disagree_share=None if split["disagree"].value is None else split["disagree"].value / n,
+    )
+
+
 def _group(
     role: Role | None, checkins: Sequence[Checkin], count: SuppressedCount, min_answers: int
 ) -> GroupSummary:
@@ -184,29 +224,19 @@ def _group(
     if not shown:
         return GroupSummary(role, count, False, (), None)
     cleaned = [check_answers(c.answers) for c in checkins]
-    items = []
-    for item in ITEMS:
-        values = [answers[item] for answers in cleaned if item in answers]
-        n = len(values)
-        visible = n >= min_answers
-        items.append(
-            ItemSummary(
-                item=item,
-                answers=SuppressedCount(n, str(n))
-                if visible
-                else SuppressedCount(None, f"<{THRESHOLD}"),
-                mean=sum(values) / n if visible else None,
-                agree_share=sum(1 for v in values if v >= 4) / n if visible else None,
-                disagree_share=sum(1 for v in values if v <= LOW) / n if visible else None,
-            )
+    items = tuple(
+        _item(
+            item,
+            [answers[item] for answers in cleaned if item in answers],
+            group_hidden=count.suppressed,
+            min_answers=min_answers,
         )
-    flagged = sum(1 for answers in cleaned if any(v <= LOW for v in answers.values()))
-    needing = (
-        SuppressedCount(flagged, str(flagged))
-        if flagged >= THRESHOLD
-        else SuppressedCount(None, f"<{THRESHOLD}")
+        for item in ITEMS
     )
-    return GroupSummary(role, count, True, tuple(items), needing)
+    flagged = sum(1 for answers in cleaned if any(v <= LOW for v in answers.values()))
+    # Needing support or not split the group: neither side may be worked out under 5.
+    needing = suppress({"needs": flagged, "does not": len(cleaned) - flagged})["needs"]
+    return GroupSummary(role, count, True, items, needing)
 
 
 def summarise_checkins(

@@ -71,5 +71,9 @@ def proportion(successes: int, n: int, *, confidence: float = 0.95) -> Proportio
 
 
 def percent(share: float) -> str:
-    """A share as a whole percentage for sentences, halves rounded up: 0.125 → "13%"."""
-    return f"{math.floor(share * 100 + 0.5)}%"
+    """A share as a whole percentage for sentences, halves rounded up: 0.125 → "13%".
+
+    ``share * 100`` is rounded to 9 places first, so that a half which binary floating point
+    holds a hair below (57/200 = 0.285 is stored as 0.28499999…) still rounds up, to "29%".
+    """
+    return f"{math.floor(round(share * 100, 9) + 0.5)}%"

@@ -86,20 +86,33 @@ class StagePoint:
     moved_back: bool
 
 
+def moves_back(stages: Sequence[Stage]) -> tuple[bool, ...]:
+    """For each reading of a series, whether it is an earlier stage than the reading before
+    it: a move back, which groups make (DOMAIN.md §1.6), marked rather than refused."""
+    return tuple(i > 0 and stage < stages[i - 1] for i, stage in enumerate(stages))
+
+
 def stage_series(
     rounds: Sequence[PulseRound], *, min_responses: int = THRESHOLD
 ) -> tuple[StagePoint, ...]:
-    """The rounds in date order, each summarised (or hidden) for a chart."""
-    points: list[StagePoint] = []
-    previous: Stage | None = None
-    for pulse in sorted(rounds, key=lambda r: r.date):
-        summary = summarise_pulse(pulse.responses, min_responses=min_responses)
-        count = suppress_total(len(pulse.responses))
-        moved_back = summary is not None and previous is not None and summary.median < previous
-        if summary is not None:
-            previous = summary.median
-        points.append(StagePoint(pulse.date, count, summary, moved_back))
-    return tuple(points)
+    """The rounds in date order, each summarised (or hidden) for a chart.
+
+    A round is marked ``moved_back`` when its median is earlier than that of the last round
+    shown (:func:`moves_back` over the shown rounds; hidden rounds are skipped).
+    """
+    ordered = sorted(rounds, key=lambda r: r.date)
+    summaries = [summarise_pulse(r.responses, min_responses=min_responses) for r in ordered]
+    shown = [summary.median for summary in summaries if summary is not None]
+    back = iter(moves_back(shown))
+    return tuple(
+        StagePoint(
+            pulse.date,
+            suppress_total(len(pulse.responses)),
+            summary,
+            summary is not None and next(back),
+        )
+        for pulse, summary in zip(ordered, summaries, strict=True)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,14 +3,14 @@ and what changed because of them — including where it fell short.
 
 Built only through the actions, like a facilitator would build it through the pages: 22
 participants (four with accounts, the rest recorded by the facilitator), consent, equality
-monitoring answers skewed towards the less deprived and the White British (so the equity page
-has someone to name as missing), the population the clinic serves, eleven activities over
-the project's 30 months with attendance and payment, decisions (one taken with no patient in
-the room), an influence log ("you said, we did": changes, one suggestion not taken forward
-with its reason, and fresh ones still waiting), a co-design group with the stages its
-facilitator logged, two nef principles self-assessments, the trust's capability
-self-assessment, expense claims, check-ins and support, and a GRIPP2 report still missing
-its reflections.
+monitoring answers skewed towards the less deprived (so the equity page has someone to name
+as missing: people from the most deprived fifth of areas), the population the clinic serves,
+eleven activities over the project's 30 months with attendance and payment, decisions (one
+taken with no patient in the room), an influence log ("you said, we did": changes, one
+suggestion not taken forward with its reason, and fresh ones still waiting), a co-design
+group with the stages its facilitator logged, two nef principles self-assessments, the
+trust's capability self-assessments, expense claims, check-ins and support, and a GRIPP2
+report still missing its reflections.
 
 The story is honest about tokenism: a "co-production workshop" that reached only
 consultation, and a steering decision with no patient present, are flagged on the profile.
@@ -45,8 +45,9 @@ from coproduce.web.participation.models import (
 from coproduce.web.projects.models import Organisation, Project, ProjectMembership
 
 #: (name, role, email of their account or "", equality answers: age, sex, ethnicity,
-#: disability, IMD decile). Most answers come from the less deprived deciles and White
-#: British people: the clinic's population is poorer and more diverse than its co-designers.
+#: disability, IMD decile). Most answers come from the less deprived deciles: the clinic's
+#: population is poorer than its co-designers. Their ethnic mix is close to the clinic's, and
+#: with 17 answers no ethnic group can be told apart from its share of the population.
 PEOPLE: list[tuple[str, str, str, tuple[str, str, str, str, int | None] | None]] = [
     (
         "Priya Shah",
@@ -363,7 +364,7 @@ def load_story(
         4,
         "assessment",
         "1",
-        [*PATIENTS[:10], "Tom Evans"],
+        [*PATIENTS[:10], "Lucy Turner", "Tom Evans"],
     )
     said(
         interviews,
@@ -412,6 +413,26 @@ def load_story(
         idea=TEXT,
         response="The reminder text now takes a reply of R to rebook; the booking team calls "
         "back within a working day.",
+    )
+
+    session2 = activity(
+        9,
+        "Co-design group, session 2: writing the reminder text",
+        "co_design_group",
+        6,
+        6,
+        "design",
+        "2",
+        [name for name in core if name != "Dr Ade Okafor"],
+        in_group=True,
+    )
+    said(
+        session2,
+        "Give the date in words, not numbers: people misread 03/04.",
+        ["Margaret Hughes", "Sian Roberts"],
+        outcome="changed",
+        idea=TEXT,
+        response="The reminder gives the day and date in words, for example Tuesday 3 April.",
     )
 
     workshop = activity(
@@ -548,7 +569,8 @@ def load_story(
                 "blur_roles": 1,
                 "facilitate": 2,
             },
-            "Patients are consulted more than they lead; nobody is paid yet.",
+            "Patients are consulted more than they lead; only three experts by experience "
+            "are paid for their time.",
         ),
         (
             20,
@@ -560,7 +582,8 @@ def load_story(
                 "blur_roles": 2,
                 "facilitate": 3,
             },
-            "Patients chair alternate sessions; experts by experience are paid.",
+            "Patients chair alternate sessions; experts by experience are paid, and expenses "
+            "can be paid in advance.",
         ),
     ]:
         actions_team.record_principles(
@@ -570,7 +593,7 @@ def load_story(
             evidence={"reciprocity": note},
             by=by,
         )
-    for months, scores in [
+    for months, scores, note in [
         (
             4,
             {
@@ -579,6 +602,8 @@ def load_story(
                 "interaction": 1,
                 "learning_agility": 2,
             },
+            "No trust policy on paying experts by experience yet; few staff have run a "
+            "co-design session.",
         ),
         (
             20,
@@ -588,13 +613,15 @@ def load_story(
                 "interaction": 3,
                 "learning_agility": 3,
             },
+            "Payment policy for experts by experience agreed; outpatient staff trained to "
+            "run co-design sessions.",
         ),
     ]:
         actions_team.record_capabilities(
             organisation=organisation,
             date=_month(start, months),
             scores=scores,
-            evidence={"interaction": "Payment policy for experts by experience agreed."},
+            evidence={"interaction": note},
             by=by,
         )
 

@@ -26,12 +26,13 @@ from coproduce.web.errors import ActionError, NotAllowed
 from coproduce.web.improvement.models import ChangeIdea, PDSACycle
 from coproduce.web.projects.models import Project
 
-from . import selectors
+from . import selectors, selectors_people
 from . import selectors_activities as activity_selectors
 from .models import (
     Activity,
     ActivityKind,
     Attendance,
+    ConsentPurpose,
     Contribution,
     Decision,
     Group,
@@ -135,9 +136,23 @@ def _participants_in(
 
 
 def _check_consent(participants: Sequence[Participant], *, on: datetime.date, field: str) -> None:
-    problems = activity_selectors.consent_problems(participants=participants, on=on)
+    """Refused, with ``selectors_people.consent_problem``'s reason, unless everyone's consent
+    to take part covered ``on`` (their consent is read in one query)."""
+    problems = selectors_people.consent_problems(
+        participants=participants, purpose=ConsentPurpose.TAKE_PART, on=on
+    )
     if problems:
         raise ActionError(next(iter(problems.values())), field=field)
+
+
+def _left_before_problem(participant: Participant, day: datetime.date) -> str | None:
+    """Why ``participant`` cannot have attended on ``day``: they had left before it."""
+    if participant.left_on is not None and participant.left_on < day:
+        return (
+            f"{participant.name} left the project on {long_date(participant.left_on)}, "
+            "before this activity; their attendance cannot be recorded"
+        )
+    return None
 
 
 # -- activities ---------------------------------------------------------------------------
@@ -262,7 +277,12 @@ def update_activity(
         group=group,
     )
     if values["date"] != activity.date:
+        # The attendance recorded must still hold on the new date.
         attending = [row.participant for row in activity_selectors.attendance_of(activity)]
+        for participant in attending:
+            problem = _left_before_problem(participant, values["date"])
+            if problem is not None:
+                raise ActionError(problem, field="date")
         _check_consent(attending, on=values["date"], field="date")
     changed = _assign(activity, values, by=by)
     audit.record(
@@ -371,20 +391,16 @@ def record_attendance(
     cleaned: list[tuple[Participant, Decimal, bool]] = []
     for row in rows:
         participant = known[row.participant_id]
-        if participant.left_on is not None and participant.left_on < activity.date:
-            raise AttendanceError(
-                f"{participant.name} left the project on {long_date(participant.left_on)}, "
-                "before this activity; their attendance cannot be recorded",
-                participant_id=participant.pk,
-                part="attended",
-            )
+        left = _left_before_problem(participant, activity.date)
+        if left is not None:
+            raise AttendanceError(left, participant_id=participant.pk, part="attended")
         try:
             hours = _hours(row.hours, field="hours", who=participant.name)
         except ActionError as error:
             raise AttendanceError(error.message, participant_id=participant.pk) from None
         cleaned.append((participant, hours, row.assisted))
-    problems = activity_selectors.consent_problems(
-        participants=[p for p, _, _ in cleaned], on=activity.date
+    problems = selectors_people.consent_problems(
+        participants=[p for p, _, _ in cleaned], purpose=ConsentPurpose.TAKE_PART, on=activity.date
     )
     if problems:
         pk, message = next(iter(problems.items()))
@@ -786,6 +802,10 @@ def mark_fed_back(
     """Record that the contributors were told what happened (today, unless ``on``)."""
     _require_recorder(project=contribution.project, user=by)
     on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ActionError(
+            "The date the contributors were told cannot be in the future", field="fed_back_on"
+        )
     if on < contribution.date:
         raise ActionError(
             "The contributors cannot have been told before they made the contribution",

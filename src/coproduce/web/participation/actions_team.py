@@ -324,7 +324,11 @@ def close_pulse(*, pulse: PulseRound, by: User) -> PulseRound:
         project=group.project,
         target=pulse,
         summary=f"Closed pulse round {pulse.pk} of group {group.pk}",
-        data={"group": group.pk, "round": pulse.pk, "enough_answers": answers >= 5},
+        data={
+            "group": group.pk,
+            "round": pulse.pk,
+            "enough_answers": answers >= team_selectors.THRESHOLD,
+        },
     )
     return pulse
 

@@ -65,6 +65,7 @@ from .models import (
     ActivityKind,
     Attendance,
     ConsentPurpose,
+    ConsentRecord,
     ContactPreference,
     Contribution,
     Decision,
@@ -206,8 +207,17 @@ class ParticipantOut(Schema):
     updated_at: dt.datetime | None = Field(None, description=FACILITATORS_ONLY)
 
 
-def _participant_out(participant: Participant, *, full: bool) -> dict[str, Any]:
-    """A dict, not a schema: the fields a reader may not see are absent, not null."""
+def _participant_out(
+    participant: Participant,
+    *,
+    full: bool,
+    consents: Sequence[ConsentRecord] | None = None,
+) -> dict[str, Any]:
+    """A dict, not a schema: the fields a reader may not see are absent, not null.
+
+    ``consents``: the participant's consent records, if read already (a list reads them
+    for all its rows in one query).
+    """
     values: dict[str, Any] = {
         "id": participant.pk,
         "name": participant.name,
@@ -216,7 +226,7 @@ def _participant_out(participant: Participant, *, full: bool) -> dict[str, Any]:
         "left_on": participant.left_on,
     }
     if full:
-        withdrawn = selectors_people.contact_withdrawn(participant)
+        withdrawn = selectors_people.contact_withdrawn(participant, records=consents)
         values |= {
             "membership_id": participant.membership_id,
             "contact_preference": (
@@ -299,10 +309,14 @@ def list_participants(request: HttpRequest, project_id: int) -> Any:
     full record; members who record, names and roles; observers 403."""
     project = _recording_project(request, project_id)
     full = selectors.can_manage(project=project, user=_user(request))
-    return Converted(
-        selectors_people.participant_rows(project=project),
-        lambda rows: [_participant_out(p, full=full) for p in rows],
-    )
+
+    def convert(rows: list[Participant]) -> list[dict[str, Any]]:
+        if not full:
+            return [_participant_out(p, full=False) for p in rows]
+        consents = selectors_people.consent_records_by_participant(rows)
+        return [_participant_out(p, full=True, consents=consents[p.pk]) for p in rows]
+
+    return Converted(selectors_people.participant_rows(project=project), convert)
 
 
 @router.post(BASE + "/participants", response={201: ParticipantOut, **ERRORS}, exclude_unset=True)
@@ -358,9 +372,9 @@ def update_participant(
     if selectors_people.contact_withdrawn(participant):
         for name in ("contact_preference", "contact_details"):
             if name in given:
+                problem = selectors_people.consent_problem(participant, ConsentPurpose.CONTACT)
                 raise ActionError(
-                    f"{participant.name} withdrew consent to be contacted: their contact "
-                    "details are hidden and cannot be changed",
+                    f"{problem}; their contact details are hidden and cannot be changed",
                     field=name,
                 )
     leaving = "left_on" in given
@@ -723,7 +737,10 @@ class DecisionOut(Schema):
     activity_id: int | None
     change_idea_id: int | None
     without_lived_experience: bool = Field(description="No patient or carer was present.")
-    present_by_role: str = Field(description="Who was present, by role only.")
+    present_by_role: str = Field(
+        description="The roles of those present, never how many: “Patients and members of "
+        "staff”, or “Nobody recorded”."
+    )
     present: list[PersonOut] | None = Field(None, description=RECORDERS_ONLY)
 
 
@@ -739,9 +756,11 @@ class DecisionIn(Schema):
     change_idea_id: Id | None = None
 
 
-def _decisions_out(decisions: Iterable[Decision], *, names: bool) -> list[dict[str, Any]]:
+def _decisions_out(
+    project: Project, decisions: Iterable[Decision], *, names: bool
+) -> list[dict[str, Any]]:
     out = []
-    for row in activity_selectors.decision_rows(decisions):
+    for row in activity_selectors.decision_rows(project=project, decisions=decisions):
         decision = row.decision
         values: dict[str, Any] = {
             "id": decision.pk,
@@ -775,7 +794,7 @@ def list_decisions(request: HttpRequest, project_id: int, activity_id: Id | None
     names = selectors.can_record(project=project, user=_user(request))
     return Converted(
         activity_selectors.decisions_of(project=project, activity=activity),
-        lambda rows: _decisions_out(rows, names=names),
+        lambda rows: _decisions_out(project, rows, names=names),
     )
 
 
@@ -804,7 +823,7 @@ def create_decision(request: HttpRequest, project_id: int, payload: DecisionIn) 
         by=_user(request),
     )
     decision = activity_selectors.decision_in(project=project, pk=decision.pk)
-    return Status(201, _decisions_out([decision], names=True)[0])
+    return Status(201, _decisions_out(project, [decision], names=True)[0])
 
 
 # -- the influence log ----------------------------------------------------------------------
@@ -870,7 +889,7 @@ def _contributions_out(
     )
     log = None
     if selectors.can_record(project=project, user=user):
-        log = activity_selectors.influence_log(contributions)
+        log = activity_selectors.influence_log(project=project, contributions=contributions)
     out = []
     for n, item in enumerate(said):
         contribution = item.contribution
@@ -917,11 +936,15 @@ def list_contributions(
     activity_id: Id | None = None,
 ) -> Any:
     """The influence log, newest first: in full for members who record; for observers,
-    "you said, we did" (contributors by role only, never by name)."""
+    "you said, we did" (contributors by role only, never by name). Only members who record
+    may ask for one activity's contributions (``activity_id``): an activity's title may
+    name the person who spoke ("Interview with ..."), so observers get 403."""
     project = _project(request, project_id)
-    activity = (
-        activity_selectors.activity_in(project=project, pk=activity_id) if activity_id else None
-    )
+    activity = None
+    if activity_id:
+        if not selectors.can_record(project=project, user=_user(request)):
+            raise NotAllowed(OBSERVERS_REFUSED)
+        activity = activity_selectors.activity_in(project=project, pk=activity_id)
     return Converted(
         activity_selectors.contributions_of(project=project, outcome=outcome, activity=activity),
         lambda rows: _contributions_out(request, project, rows),
@@ -1210,7 +1233,9 @@ def get_profile(request: HttpRequest, project_id: int) -> Any:
 class CellOut(Schema):
     label: str
     shown: str = Field(description="The count as it may be shown: “12”, “<5” or “[c]”.")
-    percent: str = Field(description="“40%”, or empty when the count is hidden.")
+    percent: str = Field(
+        description="The share of the table's total, “40%”; empty when the count is hidden."
+    )
     hidden: bool
 
 
@@ -1218,15 +1243,19 @@ class DimensionOut(Schema):
     key: str
     title: str
     explanation: str
+    answered: str = Field(
+        description="The table's total as it may be shown: for an equality question, how "
+        "many answered it (the people who did not are left out, and not counted)."
+    )
     cells: list[CellOut]
 
 
 class WhoTakesPartOut(Schema):
-    """Counts of the project's current participants by role and by each equality question,
-    suppressed: every count is a string, and counts under 5 are “<5”."""
+    """Counts of the project's current participants by role and by the answers to each
+    equality question, suppressed: every count is a string, and counts under 5 are “<5”.
+    There is no count of people who did not answer (see the page's explanation)."""
 
     total: str
-    answered: DimensionOut
     roles: DimensionOut
     dimensions: list[DimensionOut]
     suppression_note: str
@@ -1237,6 +1266,7 @@ def _dimension_out(dimension: selectors_people.Dimension) -> DimensionOut:
         key=dimension.key,
         title=dimension.title,
         explanation=dimension.explanation,
+        answered=dimension.answered,
         cells=[
             CellOut(label=cell.label, shown=cell.shown, percent=cell.percent, hidden=cell.hidden)
             for cell in dimension.cells
@@ -1251,7 +1281,6 @@ def who_takes_part(request: HttpRequest, project_id: int) -> Any:
     found = selectors_people.who_takes_part(project=project)
     return WhoTakesPartOut(
         total=found.total,
-        answered=_dimension_out(found.answered),
         roles=_dimension_out(found.roles),
         dimensions=[_dimension_out(d) for d in found.dimensions],
         suppression_note=core_suppression.SUPPRESSION_NOTE,

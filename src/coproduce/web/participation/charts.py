@@ -1,10 +1,12 @@
-"""Charts for the team pages, drawn on the server as SVG, like the measures' charts.
+"""Charts of the participation pages, drawn on the server as SVG, like the measures' charts.
 
 Each chart is a Vega-Lite spec turned into SVG by ``coproduce.spc.render.to_svg`` (vl-convert,
-offline), so pages need no JavaScript. Every chart sits beside a data table holding the same
-values: that table is the text alternative. Drawings are kept in the per-process chart
-cache, keyed by a hash of the spec (which holds everything they show), so they are never
-stale and nothing has to be invalidated.
+offline), in the SPC charts' palette (``coproduce.spc.render.HIGHLIGHTS``, NHS.UK colours), so
+pages need no JavaScript: the hours given at each rung of the ladder (the co-production
+profile), a group's stage over time, and the self-assessments over time. Every chart sits
+beside a data table holding the same values: that table is the text alternative. Drawings are
+kept in the per-process chart cache, keyed by a hash of the spec (which holds everything they
+show), so they are never stale and nothing has to be invalidated.
 """
 
 from __future__ import annotations
@@ -22,15 +24,14 @@ from django.utils.safestring import SafeString, mark_safe
 
 from coproduce.participation import ladders
 from coproduce.participation import team as core_team
+from coproduce.spc.icons import INK_DARK as INK
+from coproduce.spc.render import HIGHLIGHTS, SCHEMA, VEGA_LITE_VERSION, to_svg
 
 CACHE = "charts_memory"
 WIDTH = 560
 HEIGHT = 220
 FONT = "Arial, Liberation Sans, Helvetica, sans-serif"
-INK = "#212B32"  # NHS.UK text colour
-BLUE = "#005EB8"
-PURPLE = "#330072"
-GREEN = "#007F3B"
+BLUE, GREEN, PURPLE = HIGHLIGHTS[1], HIGHLIGHTS[4], HIGHLIGHTS[5]  # the SPC charts' NHS colours
 GRID = "#E8EDEE"
 
 Spec = dict[str, Any]
@@ -69,9 +70,10 @@ def _scalable(svg: str) -> str:
 
 
 def draw(spec: Spec) -> SafeString:
-    """The spec as inline SVG markup (drawn by ``coproduce.spc.render.to_svg``), cached."""
-    from coproduce.spc.render import VEGA_LITE_VERSION, to_svg
+    """The spec as inline SVG markup (drawn by ``coproduce.spc.render.to_svg``), cached.
 
+    The SVG is one image (``role="img"``) named by its ``<title>``, the spec's title.
+    """
     text = json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str)
     key = "participation:" + hashlib.sha256(f"{VEGA_LITE_VERSION}:{text}".encode()).hexdigest()
     cache = caches[CACHE]
@@ -90,6 +92,59 @@ def _date_axis() -> Spec:
         "title": "Date",
         "axis": {"format": "%d %b %Y", "labelAngle": 0, "tickCount": 6},
     }
+
+
+# -- hours given at each rung of the ladder (the co-production profile) ----------------------
+
+
+@dataclass(frozen=True)
+class HoursBar:
+    """One bar of the profile's chart: a row of the hours table and its total."""
+
+    label: str  # "6. Co-design", or "Not yet assessed"
+    hours: float
+    assessed: bool = True
+
+
+def hours_spec(bars: Sequence[HoursBar]) -> Spec:
+    """Horizontal bars, one per rung, given lowest first (as the table's rows): drawn with the
+    top of the ladder at the top, and activities not yet assessed at the bottom."""
+    order = [bar.label for bar in reversed(bars) if bar.assessed]
+    order += [bar.label for bar in bars if not bar.assessed]
+    y = {"field": "rung", "type": "nominal", "sort": order, "title": None}
+    return {
+        "$schema": SCHEMA,
+        "title": {"text": "Hours given at each rung of the ladder"},
+        "description": "; ".join(f"{bar.label}: {bar.hours:.1f} hours" for bar in bars),
+        "width": 480,
+        "height": {"step": 28},
+        "data": {"values": [{"rung": bar.label, "hours": bar.hours} for bar in bars]},
+        "layer": [
+            {
+                "mark": {"type": "bar", "color": BLUE},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "hours", "type": "quantitative", "title": "Hours"},
+                },
+            },
+            {
+                "mark": {"type": "text", "align": "left", "dx": 4, "color": INK},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "hours", "type": "quantitative"},
+                    "text": {"field": "hours", "type": "quantitative", "format": ".1f"},
+                },
+            },
+        ],
+        "config": _config(),
+    }
+
+
+def hours_chart(bars: Sequence[HoursBar]) -> SafeString | None:
+    """The profile's chart, or ``None`` when no hours have been given."""
+    if not any(bar.hours for bar in bars):
+        return None
+    return draw(hours_spec(bars))
 
 
 # -- a group's stage over time --------------------------------------------------------------
@@ -124,6 +179,9 @@ def stage_spec(points: Sequence[StagePoint], *, title: str, description: str) ->
         }
         for point in sorted(points, key=lambda p: (p.date, _SOURCES.index(p.source)))
     ]
+    # The legend names only the sources drawn: no pulse symbols for a group without pulses.
+    drawn = [i for i, source in enumerate(_SOURCES) if any(p.source == source for p in points)]
+    sources = [_SOURCES[i] for i in drawn]
     labels = "['', " + ", ".join(f"'{stage.label}'" for stage in ladders.Stage) + "]"
     y = {
         "field": "stage",
@@ -140,11 +198,12 @@ def stage_spec(points: Sequence[StagePoint], *, title: str, description: str) ->
         "field": "source",
         "type": "nominal",
         "title": None,
-        "scale": {"domain": _SOURCES},
         "legend": {"orient": "bottom", "direction": "vertical"},
     }
+    shapes = {"domain": sources, "range": [_SHAPES[i] for i in drawn]}
+    colours = {"domain": sources, "range": [_COLOURS[i] for i in drawn]}
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "$schema": SCHEMA,
         "title": {"text": title},
         "description": description,
         "width": WIDTH,
@@ -161,8 +220,8 @@ def stage_spec(points: Sequence[StagePoint], *, title: str, description: str) ->
                 "encoding": {
                     "x": _date_axis(),
                     "y": y,
-                    "shape": {**legend, "scale": {"domain": _SOURCES, "range": _SHAPES}},
-                    "color": {**legend, "scale": {"domain": _SOURCES, "range": _COLOURS}},
+                    "shape": {**legend, "scale": shapes},
+                    "color": {**legend, "scale": colours},
                     "tooltip": [
                         {"field": "date", "type": "temporal", "format": "%d %b %Y"},
                         {"field": "label", "title": "Stage"},
@@ -195,7 +254,7 @@ def assessment_spec(series: core_team.AssessmentSeries, *, title: str, descripti
         "axis": {"values": list(range(core_team.SCORE_MAX + 1)), "format": "d"},
     }
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "$schema": SCHEMA,
         "title": {"text": title},
         "description": description,
         "data": {"values": rows},

@@ -438,7 +438,9 @@ class ContributionForm(NhsForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("whole_group") and not data.get("activity") and "activity" in data:
-            self.add_error("activity", "Choose the activity whose whole group made it")
+            self.add_error(
+                "activity", "Choose the activity whose whole group made the contribution"
+            )
         elif (
             not data.get("whole_group")
             and not data.get("contributors")

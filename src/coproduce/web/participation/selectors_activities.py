@@ -22,16 +22,14 @@ from django.utils import timezone
 
 from coproduce.participation import flags as core_flags
 from coproduce.participation import ladders
-from coproduce.participation import records as core_records
 from coproduce.participation import suppression as core_suppression
 from coproduce.web.improvement.models import ChangeIdea, PDSACycle
 
-from . import selectors, selectors_people
+from . import selectors
 from .models import (
     Activity,
     ActivityKind,
     Attendance,
-    ConsentPurpose,
     Contribution,
     Decision,
     Group,
@@ -45,6 +43,8 @@ if TYPE_CHECKING:
 
     from coproduce.web.accounts.models import User
     from coproduce.web.projects.models import Project
+
+    from .selectors_profile import CoreRecords
 
 
 # -- activities ---------------------------------------------------------------------------
@@ -112,20 +112,6 @@ def groups_of(*, project: Project) -> QuerySet[Group]:
     return Group.objects.filter(project=project).order_by("name")
 
 
-# -- consent ------------------------------------------------------------------------------
-
-
-def consent_problems(*, participants: Iterable[Participant], on: datetime.date) -> dict[int, str]:
-    """For each participant whose consent to take part did not cover ``on`` (withdrawn
-    by then, or never recorded), the reason, keyed by participant id, in the given order."""
-    problems: dict[int, str] = {}
-    for participant in participants:
-        problem = selectors_people.consent_problem(participant, ConsentPurpose.TAKE_PART, on=on)
-        if problem:
-            problems[participant.pk] = problem
-    return problems
-
-
 # -- decisions ----------------------------------------------------------------------------
 
 
@@ -147,43 +133,41 @@ def decision_in(*, project: Project, pk: int) -> Decision:
         raise Http404("No such decision.") from None
 
 
-def _decision_record(decision: Decision) -> core_records.DecisionRecord:
-    return core_records.DecisionRecord(
-        id=str(decision.pk),
-        date=decision.date,
-        activity_id=str(decision.activity_id) if decision.activity_id else None,
-        present_roles=frozenset(ladders.Role(p.role) for p in decision.present.all()),
-        taken_by=decision.taken_by,
-    )
+def _core_records(project: Project) -> CoreRecords:
+    """The project's record as the core reads it: the one conversion (docs/adr/0010), so
+    that the marks here and the profile's flags come from the same records."""
+    # selectors_profile imports FEEDBACK_DAYS from this module: import it when called.
+    from .selectors_profile import core_records_of
+
+    return core_records_of(project)
 
 
-def without_lived_experience(decisions: Iterable[Decision]) -> set[int]:
-    """The ids of the decisions taken with no patient or carer present (the core's flag)."""
-    flag = core_flags.decisions_without_lived_experience(
-        [_decision_record(decision) for decision in decisions]
-    )
-    return {int(pk) for pk in flag.evidence} if flag is not None else set()
+def without_lived_experience(*, project: Project, decisions: Iterable[Decision]) -> set[int]:
+    """The ids of the decisions, of those given, taken with no patient or carer present
+    (the core's flag, over the project's records)."""
+    wanted = {decision.pk for decision in decisions}
+    if not wanted:
+        return set()
+    flag = core_flags.decisions_without_lived_experience(_core_records(project).decisions)
+    flagged = {int(pk) for pk in flag.evidence} if flag is not None else set()
+    return flagged & wanted
 
 
 @dataclass(frozen=True)
 class DecisionRow:
     decision: Decision
     without_lived_experience: bool
-    present_by_role: str  # for members who may not see names
+    present_by_role: str  # for members who may not see names: roles, never how many
 
 
-def decision_rows(decisions: Iterable[Decision]) -> list[DecisionRow]:
+def decision_rows(*, project: Project, decisions: Iterable[Decision]) -> list[DecisionRow]:
     decisions = list(decisions)
-    flagged = without_lived_experience(decisions)
+    flagged = without_lived_experience(project=project, decisions=decisions)
     return [
         DecisionRow(
             decision=decision,
             without_lived_experience=decision.pk in flagged,
-            present_by_role=(
-                describe_by_role(p.role for p in decision.present.all())
-                if decision.present.all()
-                else "Nobody recorded"
-            ),
+            present_by_role=roles_present(p.role for p in decision.present.all()),
         )
         for decision in decisions
     ]
@@ -221,21 +205,6 @@ def contribution_in(*, project: Project, pk: int) -> Contribution:
 FEEDBACK_DAYS = 30
 
 
-def _contribution_record(contribution: Contribution) -> core_records.ContributionRecord:
-    contributors = list(contribution.contributors.all())
-    return core_records.ContributionRecord(
-        id=str(contribution.pk),
-        date=contribution.date,
-        contributor_ids=tuple(str(p.pk) for p in contributors),
-        contributor_roles=frozenset(ladders.Role(p.role) for p in contributors),
-        outcome=core_records.Outcome(contribution.outcome),
-        outcome_date=contribution.outcome_on,
-        fed_back_on=contribution.fed_back_on,
-        activity_id=str(contribution.activity_id) if contribution.activity_id else None,
-        reason=contribution.response,
-    )
-
-
 @dataclass(frozen=True)
 class LogEntry:
     """One row of the influence log, as recorders see it."""
@@ -250,17 +219,21 @@ class LogEntry:
 
 
 def influence_log(
-    contributions: Iterable[Contribution], *, today: datetime.date | None = None
+    *,
+    project: Project,
+    contributions: Iterable[Contribution],
+    today: datetime.date | None = None,
 ) -> list[LogEntry]:
-    """The log's rows: each contribution's age, and whether its feedback is overdue."""
+    """The log's rows: each contribution's age, and whether its feedback is overdue (the
+    core's flag over the project's records, as on the profile)."""
     today = today or timezone.localdate()
     contributions = list(contributions)
-    flag = core_flags.contributions_without_feedback(
-        [_contribution_record(c) for c in contributions],
-        today=today,
-        feedback_days=FEEDBACK_DAYS,
-    )
-    overdue = {int(pk) for pk in flag.evidence} if flag is not None else set()
+    overdue: set[int] = set()
+    if contributions:
+        flag = core_flags.contributions_without_feedback(
+            _core_records(project).contributions, today=today, feedback_days=FEEDBACK_DAYS
+        )
+        overdue = {int(pk) for pk in flag.evidence} if flag is not None else set()
     return [
         LogEntry(
             contribution=c,
@@ -318,6 +291,26 @@ def describe_by_role(roles: Iterable[str]) -> str:
         number = _NUMBERS[count] if count < len(_NUMBERS) else str(count)
         parts.append(f"{number} {one if count == 1 else many}")
     text = _join(parts)
+    return text[0].upper() + text[1:]
+
+
+def roles_present(roles: Iterable[str]) -> str:
+    """The roles of the people present, never how many: "Patients and members of staff".
+
+    For members who may not see names. Who was at a decision is often who attended the
+    activity, whose count those members see only as "fewer than 5 people": "a patient and
+    two members of staff" would give it away.
+    """
+    present = set(roles)
+    if not present:
+        return "Nobody recorded"
+    order = list(ROLE_NOUNS)
+    text = _join(
+        [
+            ROLE_NOUNS.get(role, ("", "people"))[1]
+            for role in sorted(present, key=lambda r: order.index(r) if r in order else len(order))
+        ]
+    )
     return text[0].upper() + text[1:]
 
 

@@ -31,6 +31,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from coproduce.participation import payments as core_payments
+from coproduce.participation.payments import spreadsheet_safe
 from coproduce.web.projects.models import OrganisationMembership, ProjectMembership, Role
 
 from .models import (
@@ -53,8 +54,9 @@ ZERO = Decimal("0.00")
 PENNY = Decimal("0.01")
 
 
-def _pounds(value: Decimal | None) -> Decimal:
-    """A sum from the database to the penny (SQLite's SUM of decimals carries float noise)."""
+def _summed(value: Decimal | None) -> Decimal:
+    """A SUM from the database to two places, pounds and pence or hours (SQLite's SUM of
+    decimals carries float noise)."""
     return (value or ZERO).quantize(PENNY)
 
 
@@ -226,7 +228,7 @@ def payment_summaries(
     )
     for claim in claims:
         summary = summaries[claim["participant_id"]]
-        total = _pounds(claim["total"])
+        total = _summed(claim["total"])
         if claim["status"] == ExpenseStatus.SUBMITTED:
             summary.expenses_submitted += total
         elif claim["status"] == ExpenseStatus.APPROVED:
@@ -259,7 +261,7 @@ def payment_totals(*, project: Project, period: Period | None = None) -> Payment
         period.q("activity__date"), activity__project=project, amount__isnull=False
     ).aggregate(hours=Sum("hours"), amount=Sum("amount"))
     claims = {
-        status: _pounds(total)
+        status: _summed(total)
         for status, total in ExpenseClaim.objects.filter(
             period.q("incurred_on"), participant__project=project
         )
@@ -273,8 +275,8 @@ def payment_totals(*, project: Project, period: Period | None = None) -> Payment
         .count()
     )
     return PaymentTotals(
-        hours_paid=_pounds(time["hours"]),
-        amount=_pounds(time["amount"]),
+        hours_paid=_summed(time["hours"]),
+        amount=_summed(time["amount"]),
         expenses_submitted=claims.get(ExpenseStatus.SUBMITTED, ZERO),
         expenses_approved=claims.get(ExpenseStatus.APPROVED, ZERO),
         expenses_paid=claims.get(ExpenseStatus.PAID, ZERO),
@@ -288,14 +290,6 @@ def payment_totals(*, project: Project, period: Period | None = None) -> Payment
 #: FINANCE_COLUMNS`: what the money was for, in words finance can check against.
 FINANCE_EXTRA_COLUMNS: tuple[str, ...] = ("Activity title", "Expense category")
 FINANCE_COLUMNS: tuple[str, ...] = (*core_payments.FINANCE_COLUMNS, *FINANCE_EXTRA_COLUMNS)
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection; OWASP's advice: prefix
-    a cell that starts with = + - @, tab or carriage return with a single quote)."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _tier_key(attendance: Attendance) -> str:

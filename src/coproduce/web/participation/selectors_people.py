@@ -4,9 +4,10 @@ aggregate), check-ins and the support offered.
 Callers first get the project through ``projects.selectors.project_for_user`` (404 for
 outsiders); lookups here are confined to that project, so another project's rows are 404.
 
-Two functions are for the rest of the app: ``has_consent`` and ``consent_problem`` say
-whether a participant's consent for a purpose covered a date. Consent withdrawn on a date
-stops covering that date and every later one.
+Consent is checked in one place for the rest of the app: ``consent_problem`` (and
+``consent_problems`` for many people at once) says why a participant's consent for a
+purpose did not cover a date, so every refusal reads the same; ``has_consent`` is its
+yes or no. Consent withdrawn on a date stops covering that date and every later one.
 
 Nothing here returns an equality-monitoring record to be shown to anyone but the person it
 describes (``own_equality_answers``). Everything else about equality is a count: suppressed
@@ -184,6 +185,20 @@ def consent_records_of(participant: Participant) -> QuerySet[ConsentRecord]:
     return ConsentRecord.objects.filter(participant=participant).select_related("recorded_by")
 
 
+def consent_records_by_participant(
+    participants: Iterable[Participant],
+) -> dict[int, list[ConsentRecord]]:
+    """The consent records of many participants in one query, keyed by participant id.
+
+    Pass a participant's list as ``records=`` to ``has_consent``, ``consent_problem`` or
+    ``contact_withdrawn`` so that checking many people reads the table once, not once each.
+    """
+    by_participant: dict[int, list[ConsentRecord]] = {p.pk: [] for p in participants}
+    for record in ConsentRecord.objects.filter(participant_id__in=list(by_participant)):
+        by_participant[record.participant_id].append(record)
+    return by_participant
+
+
 def consent_in(*, participant: Participant, pk: int) -> ConsentRecord:
     try:
         return consent_records_of(participant).get(pk=pk)
@@ -195,31 +210,47 @@ def _covers(record: ConsentRecord, on: datetime.date) -> bool:
     return record.given_on <= on and (record.withdrawn_on is None or on < record.withdrawn_on)
 
 
-def _records(participant: Participant, purpose: str) -> list[ConsentRecord]:
-    return [r for r in consent_records_of(participant) if r.purpose == purpose]
+def _records(
+    participant: Participant, purpose: str, records: Iterable[ConsentRecord] | None
+) -> list[ConsentRecord]:
+    if records is None:
+        records = consent_records_of(participant)
+    return [r for r in records if r.purpose == purpose]
 
 
-def has_consent(participant: Participant, purpose: str, *, on: datetime.date | None = None) -> bool:
+def has_consent(
+    participant: Participant,
+    purpose: str,
+    *,
+    on: datetime.date | None = None,
+    records: Iterable[ConsentRecord] | None = None,
+) -> bool:
     """Whether the participant's consent for ``purpose`` covered the day ``on`` (today).
 
     Consent covers the days from the day it was given up to, not including, the day it
-    was withdrawn.
+    was withdrawn. ``records``: the participant's consent records if already read
+    (``consent_records_by_participant``).
     """
     day = on or timezone.localdate()
-    return any(_covers(r, day) for r in _records(participant, purpose))
+    return any(_covers(r, day) for r in _records(participant, purpose, records))
 
 
 def consent_problem(
-    participant: Participant, purpose: str, *, on: datetime.date | None = None
+    participant: Participant,
+    purpose: str,
+    *,
+    on: datetime.date | None = None,
+    records: Iterable[ConsentRecord] | None = None,
 ) -> str | None:
     """Why the participant's consent for ``purpose`` did not cover ``on``, or None.
 
-    The message is written for the person recording, for example "Ama Mensah withdrew
-    consent to take part on 3 March 2026; their attendance cannot be recorded on or after
-    that date".
+    The one place consent is checked, so that every refusal reads the same. The message
+    is written for the person recording, for example "Ama Mensah withdrew consent to take
+    part on 3 March 2026; their attendance cannot be recorded on or after that date".
+    ``records``: the participant's consent records if already read.
     """
     day = on or timezone.localdate()
-    records = _records(participant, purpose)
+    records = _records(participant, purpose, records)
     if any(_covers(r, day) for r in records):
         return None
     what, consequence = _CONSENT_WORDS.get(purpose, (purpose, "this cannot be recorded"))
@@ -247,10 +278,33 @@ def consent_problem(
     )
 
 
-def contact_withdrawn(participant: Participant, *, on: datetime.date | None = None) -> bool:
+def consent_problems(
+    *, participants: Iterable[Participant], purpose: str, on: datetime.date
+) -> dict[int, str]:
+    """``consent_problem`` for many participants, reading their consent in one query.
+
+    The reasons of those whose consent for ``purpose`` did not cover ``on``, keyed by
+    participant id, in the order given.
+    """
+    participants = list(participants)
+    records = consent_records_by_participant(participants)
+    problems: dict[int, str] = {}
+    for participant in participants:
+        problem = consent_problem(participant, purpose, on=on, records=records[participant.pk])
+        if problem:
+            problems[participant.pk] = problem
+    return problems
+
+
+def contact_withdrawn(
+    participant: Participant,
+    *,
+    on: datetime.date | None = None,
+    records: Iterable[ConsentRecord] | None = None,
+) -> bool:
     """Consent to contact was recorded and has been withdrawn (and not given again)."""
     day = on or timezone.localdate()
-    records = _records(participant, ConsentPurpose.CONTACT)
+    records = _records(participant, ConsentPurpose.CONTACT, records)
     return (
         bool(records)
         and not any(_covers(r, day) for r in records)
@@ -370,7 +424,6 @@ def can_manage_plus_groups(*, organisation: Organisation, user: User | Anonymous
     ).exists()
 
 
-NOT_ANSWERED = "Not answered or prefer not to say"
 SUPPRESSION_NOTE = core_suppression.SUPPRESSION_NOTE
 
 
@@ -386,12 +439,17 @@ class Cell:
 
 @dataclass(frozen=True)
 class Dimension:
-    """One question's answers, counted and suppressed as one table."""
+    """One question's answers, counted and suppressed as one table.
+
+    ``answered`` is the table's total as it may be shown ("12", "<5" or "[c]"): for an
+    equality question, how many answered it; percentages are shares of that total.
+    """
 
     key: str
     title: str
     cells: list[Cell]
     explanation: str = ""
+    answered: str = ""
 
 
 def _percent(count: core_suppression.SuppressedCount, total: int) -> str:
@@ -401,8 +459,8 @@ def _percent(count: core_suppression.SuppressedCount, total: int) -> str:
 
 def _table(
     *, key: str, title: str, counts: dict[str, int], explanation: str = "", show: Iterable[str]
-) -> tuple[Dimension, bool]:
-    """A suppressed table, and whether its total may be shown beside it."""
+) -> Dimension:
+    """A suppressed table: the cells ``show``n, and its total (hidden when unsafe)."""
     table = core_suppression.suppress_table(counts)
     total = sum(counts.values())
     cells = [
@@ -414,9 +472,8 @@ def _table(
         )
         for label in show
     ]
-    return (
-        Dimension(key=key, title=title, cells=cells, explanation=explanation),
-        not table.total.complementary,
+    return Dimension(
+        key=key, title=title, cells=cells, explanation=explanation, answered=table.total.shown
     )
 
 
@@ -436,10 +493,14 @@ def _coded(labels: Iterable[str], width: int) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class WhoTakesPart:
-    """The equality profile of a project's current participants, suppressed."""
+    """The roles and equality answers of a project's current participants, suppressed.
+
+    ``total`` is how many take part, shown beside the roles table (whose cells add up to
+    it); each equality question is a table of its answers alone, whose total is how many
+    answered it.
+    """
 
     total: str
-    answered: Dimension
     roles: Dimension
     dimensions: list[Dimension]
 
@@ -450,68 +511,62 @@ def counted_participants(*, project: Project) -> QuerySet[Participant]:
 
 
 def who_takes_part(*, project: Project) -> WhoTakesPart:
-    """Counts per category of every equality question, with small numbers suppressed.
+    """Counts per role, and per answer of every equality question, small numbers suppressed.
 
-    Participants without an equality record, and blank answers ("prefer not to say"),
-    count as not answered. Each question is one table, suppressed with the core's
-    complementary suppression so that no hidden count can be worked out from the total;
-    the total itself is hidden when one of the tables cannot be made safe beside it.
+    Each equality question is one table of the answers given: people who did not answer it
+    (no equality record, a blank answer, "prefer not to say") are left out, and no count of
+    them is shown. The table is suppressed with the core's complementary suppression against
+    the number who answered, as the equity page suppresses the same answers: a reader who
+    puts the two pages side by side, or knows how many take part (members who record see
+    every name), learns no hidden count. A count of those who did not answer, hidden here,
+    could be worked out from the equity page's "participants who answered" and then give a
+    hidden answer away; so there is none.
     """
     people = counted_participants(project=project)
-    total = people.count()
+    roles = Counter(people.values_list("role", flat=True))
+    role_counts = {label: roles.get(value, 0) for value, label in ParticipantRole.choices}
+    role_table = _table(key="role", title="Role", counts=role_counts, show=list(role_counts))
     records = list(
         EqualityRecord.objects.filter(participant__in=people).prefetch_related("plus_groups")
     )
-    safe: list[bool] = []
-
-    def table(**kwargs: Any) -> Dimension:
-        dimension, ok = _table(**kwargs)
-        safe.append(ok)
-        return dimension
-
-    answered = table(
-        key="answered",
-        title="Equality monitoring",
-        counts={"Answered": len(records), "Not answered": total - len(records)},
-        show=["Answered", "Not answered"],
-    )
-    roles = Counter(people.values_list("role", flat=True))
-    role_counts = {label: roles.get(value, 0) for value, label in ParticipantRole.choices}
-    role_table = table(key="role", title="Role", counts=role_counts, show=list(role_counts))
 
     dimensions = []
     for key, title, options, explanation in equality_questions():
         answers = Counter(_answer_of(record, key) for record in records)
         counts = {label: answers.get(value, 0) for value, label in options}
-        counts[NOT_ANSWERED] = total - sum(counts.values())
         dimensions.append(
-            table(key=key, title=title, counts=counts, explanation=explanation, show=list(counts))
+            _table(key=key, title=title, counts=counts, explanation=explanation, show=counts)
         )
 
     groups = list(plus_groups_of(project.organisation))
     if groups:
+        # Whoever answered said whether they belong to each group (none ticked: none, or
+        # prefer not to say). Each group is its own table of those in it and the rest of
+        # those who answered, as on the equity page.
         cells = []
+        answered = core_suppression.suppress_total(len(records)).shown
         for group in groups:
             inside = sum(1 for record in records if group in record.plus_groups.all())
-            pair = table(
+            pair = _table(
                 key="plus",
                 title=group.name,
-                counts={"in": inside, "rest": total - inside},
+                counts={"in": inside, "rest": len(records) - inside},
                 show=["in"],
             )
             cells.append(replace(pair.cells[0], label=group.name))
+            if pair.answered == core_suppression.COMPLEMENTARY_MARK:
+                answered = pair.answered
         dimensions.append(
             Dimension(
                 key="plus_groups",
                 title="PLUS groups",
                 cells=cells,
                 explanation="A person may belong to more than one group, or to none.",
+                answered=answered,
             )
         )
-    shown_total = core_suppression.suppress_total(total)
     return WhoTakesPart(
-        total=shown_total.shown if all(safe) else core_suppression.COMPLEMENTARY_MARK,
-        answered=answered,
+        total=role_table.answered,
         roles=role_table,
         dimensions=dimensions,
     )

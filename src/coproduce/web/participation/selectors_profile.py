@@ -30,7 +30,7 @@ from coproduce.participation import records as core_records
 from coproduce.participation import suppression as core_suppression
 from coproduce.participation.stats import Proportion, percent
 
-from . import selectors
+from . import charts, selectors
 from .models import Activity, Attendance, Contribution, Decision
 from .selectors_activities import FEEDBACK_DAYS
 from .selectors_people import long_date
@@ -244,12 +244,6 @@ class FlagView:
 
 
 @dataclass(frozen=True)
-class ChartBar:
-    rung: str
-    hours: float
-
-
-@dataclass(frozen=True)
 class ProfilePage:
     """Everything the profile page shows."""
 
@@ -265,7 +259,7 @@ class ProfilePage:
     contributions: int
     voices: list[str]
     flags: list[FlagView]
-    chart: list[ChartBar]
+    chart: list[charts.HoursBar]
     suppression_note: str = core_suppression.SUPPRESSION_NOTE
 
 
@@ -359,8 +353,10 @@ def _voices(voices: core_flags.VoiceConcentration) -> list[str]:
             "their contributions."
         )
     if voices.top_hours_share is not None:
+        # Ranked by hours, so not necessarily the people of the sentence before.
         lines.append(
-            f"The most active {top} of them gave {percent(voices.top_hours_share)} of their hours."
+            f"The {top} of them who gave the most time gave {percent(voices.top_hours_share)} "
+            "of their hours."
         )
     effective = [
         f"{value:.1f} for {what}"
@@ -537,5 +533,8 @@ def profile_page(
         contributions=profile.influence.total,
         voices=_voices(profile.voices),
         flags=_flags(profile.flags, evidence),
-        chart=[ChartBar(_rung_label(row), float(hours)) for row, hours in hours_by_rung.items()],
+        chart=[
+            charts.HoursBar(_rung_label(row), float(hours), assessed=row is not None)
+            for row, hours in hours_by_rung.items()
+        ],
     )

@@ -35,7 +35,6 @@ from .models import (
     PrinciplesAssessment,
     PulseReceipt,
     PulseRound,
-    PulseTally,
     StageLog,
 )
 from .selectors_money import organisation_facilitator
@@ -105,10 +104,6 @@ def member_for(*, group: Group, user: User | AnonymousUser) -> Participant | Non
     return pulse_members(group).filter(membership__user=user).first()
 
 
-def latest_log(group: Group) -> StageLog | None:
-    return StageLog.objects.filter(group=group).order_by("-date", "-pk").first()
-
-
 def latest_logs(groups: Iterable[Group]) -> dict[int, StageLog]:
     """Each group's latest log entry, by group id (one query)."""
     latest: dict[int, StageLog] = {}
@@ -138,16 +133,25 @@ def open_round(group: Group) -> PulseRound | None:
 
 
 def open_rounds_for(*, groups: Iterable[Group], user: User | AnonymousUser) -> set[int]:
-    """Ids of the groups with an open round that ``user`` may still answer."""
+    """Ids of the groups with an open round that ``user`` may still answer (three queries,
+    however many groups)."""
     if not user.is_authenticated:
         return set()
-    waiting = set()
-    for group in groups:
-        pulse = open_round(group)
-        member = member_for(group=group, user=user)
-        if pulse is not None and member is not None and not has_answered(pulse, member):
-            waiting.add(group.pk)
-    return waiting
+    ids = [group.pk for group in groups]
+    mine = set(
+        Group.members.through.objects.filter(
+            group_id__in=ids,
+            participant__membership__user=user,
+            participant__left_on__isnull=True,
+        ).values_list("group_id", flat=True)
+    )
+    rounds = PulseRound.objects.filter(group_id__in=mine, closed_on__isnull=True)
+    answered = set(
+        PulseReceipt.objects.filter(
+            round__in=rounds, participant__membership__user=user
+        ).values_list("round__group_id", flat=True)
+    )
+    return set(rounds.values_list("group_id", flat=True)) - answered
 
 
 def round_in(*, group: Group, pk: int) -> PulseRound:
@@ -162,9 +166,17 @@ def has_answered(pulse: PulseRound, participant: Participant) -> bool:
 
 
 def _answers(pulse: PulseRound) -> list[ladders.Stage]:
-    """The stages chosen in a round, in a fixed stage order (never in the order given)."""
-    tallies = PulseTally.objects.filter(round=pulse).values_list("stage", "count")
-    return sorted(stage_of(value) for value, count in tallies for _ in range(count))
+    """The stages chosen in a round, in a fixed stage order (never in the order given).
+
+    Reads the round's tallies as prefetched (``with_tallies``), else in one query."""
+    return sorted(
+        stage_of(tally.stage) for tally in pulse.tallies.all() for _ in range(tally.count)
+    )
+
+
+def with_tallies(rounds: QuerySet[PulseRound]) -> QuerySet[PulseRound]:
+    """The rounds with their tallies, so that reading their answers takes one query in all."""
+    return rounds.prefetch_related("tallies")
 
 
 @dataclass(frozen=True)
@@ -207,7 +219,7 @@ def round_view(pulse: PulseRound) -> RoundView:
 
 def rounds_of(group: Group) -> list[RoundView]:
     """The group's pulse rounds, newest first."""
-    rounds = PulseRound.objects.filter(group=group).order_by("-opened_on", "-pk")
+    rounds = with_tallies(PulseRound.objects.filter(group=group).order_by("-opened_on", "-pk"))
     return [round_view(pulse) for pulse in rounds]
 
 
@@ -233,8 +245,8 @@ class StageChart:
 def stage_chart(group: Group) -> StageChart:
     """The group's stage over time: the facilitator's log, and the median and most chosen
     stage of each closed pulse round with at least 5 answers (the core's ``stage_series``)."""
-    closed = PulseRound.objects.filter(group=group, closed_on__isnull=False).order_by(
-        "opened_on", "pk"
+    closed = with_tallies(
+        PulseRound.objects.filter(group=group, closed_on__isnull=False).order_by("opened_on", "pk")
     )
     series = core_team.stage_series(
         [
@@ -259,13 +271,15 @@ def stage_chart(group: Group) -> StageChart:
         for stage in point.summary.modal:
             points.append(charts.StagePoint(point.date, stage, charts.PULSE_MODE))
             rows.append(StageRow(point.date, charts.PULSE_MODE, stage, ""))
-    previous: ladders.Stage | None = None
-    for entry in StageLog.objects.filter(group=group).order_by("date", "pk"):
-        stage = stage_of(entry.stage)
-        points.append(charts.StagePoint(entry.date, stage, charts.LOG))
-        moved_back = previous is not None and stage < previous
-        rows.append(StageRow(entry.date, charts.LOG, stage, "Moved back" if moved_back else ""))
-        previous = stage
+    log = [
+        (entry.date, stage_of(entry.stage))
+        for entry in StageLog.objects.filter(group=group).order_by("date", "pk")
+    ]
+    for (day, stage), moved_back in zip(
+        log, core_team.moves_back([stage for _, stage in log]), strict=True
+    ):
+        points.append(charts.StagePoint(day, stage, charts.LOG))
+        rows.append(StageRow(day, charts.LOG, stage, "Moved back" if moved_back else ""))
     rows.sort(key=lambda row: (row.date, row.source))
     if not points:
         return StageChart(None, rows)

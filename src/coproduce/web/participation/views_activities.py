@@ -196,12 +196,10 @@ def activity_detail(request: HttpRequest, pk: int, activity_pk: int) -> HttpResp
             "attendance_phrase": activity_selectors.attendance_phrase(activity),
             "form": form,
             "decisions": activity_selectors.decision_rows(
-                activity_selectors.decisions_of(project=project, activity=activity)
+                project=project,
+                decisions=activity_selectors.decisions_of(project=project, activity=activity),
             ),
             "contributions": contributions,
-            "said": activity_selectors.you_said_we_did(
-                project=project, user=request.user, contributions=contributions
-            ),
             "rung_planned": activity_selectors.rung_of(activity.rung_planned),
             "rung_achieved": activity_selectors.rung_of(activity.rung_achieved),
             **permissions,
@@ -244,7 +242,7 @@ def decision_list(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "project": project,
             "page": page,
-            "rows": activity_selectors.decision_rows(page.object_list),
+            "rows": activity_selectors.decision_rows(project=project, decisions=page.object_list),
             "query": "",
             **selectors.permissions(project=project, user=request.user),
         },
@@ -352,7 +350,9 @@ def influence_log(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "project": project,
             "page": page,
-            "entries": activity_selectors.influence_log(page.object_list),
+            "entries": activity_selectors.influence_log(
+                project=project, contributions=page.object_list
+            ),
             "filters": filters,
             "outcome": outcome,
             "counts": activity_selectors.outcome_counts(project=project),
@@ -443,7 +443,9 @@ def contribution_respond(request: HttpRequest, pk: int, contribution_pk: int) ->
             "project": project,
             "form": form,
             "contribution": contribution,
-            "entry": activity_selectors.influence_log([contribution])[0],
+            "entry": activity_selectors.influence_log(
+                project=project, contributions=[contribution]
+            )[0],
         },
     )
 

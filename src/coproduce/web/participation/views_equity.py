@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import get_valid_filename, slugify
 
 from coproduce.commands.tables import CommandError, Source
+from coproduce.participation.payments import spreadsheet_safe
 from coproduce.web.errors import ActionError
 
 from . import actions_equity as actions
@@ -235,11 +236,6 @@ def population_upload(request: HttpRequest, pk: int) -> HttpResponse:
 # -- download -------------------------------------------------------------------------------
 
 
-def _safe_cell(text: str) -> str:
-    """Text that a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 def population_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The population figures as CSV, in the columns an upload reads back."""
@@ -250,5 +246,7 @@ def population_download(request: HttpRequest, pk: int) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow([*COLUMNS, "source"])
     for dimension, group, count, source in selectors_equity.population_rows(project):
-        writer.writerow([dimension, _safe_cell(group), plain_number(count), _safe_cell(source)])
+        writer.writerow(
+            [dimension, spreadsheet_safe(group), plain_number(count), spreadsheet_safe(source)]
+        )
     return response

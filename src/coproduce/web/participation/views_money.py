@@ -54,7 +54,7 @@ def _context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, 
     }
 
 
-def _confirm(
+def confirm_page(
     request: HttpRequest,
     *,
     project: Project,
@@ -66,6 +66,8 @@ def _confirm(
     done: str,
     next_url: str,
 ) -> HttpResponse:
+    """A page that asks before ``act`` (a deletion) and, on POST, does it: shared by the
+    payments and the team pages. A refusal (``ActionError``) is shown on the page."""
     error = None
     if request.method == "POST":
         try:
@@ -162,7 +164,7 @@ def payment_tier_delete(request: HttpRequest, pk: int, tier_pk: int) -> HttpResp
     project = _rates_project(request, pk)
     tier = money.tier_in(organisation=project.organisation, pk=tier_pk)
     url = reverse("participation:payment_rates", args=[project.pk])
-    return _confirm(
+    return confirm_page(
         request,
         project=project,
         heading=f"Delete the payment tier “{tier.name}”?",

@@ -44,7 +44,7 @@ def gripp2(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def gripp2_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = managed_project(request, pk)
-    report = selectors_report.gripp2_of(project=project)
+    report, drafts = selectors_report.report_and_drafts(project=project)
     stored = selectors_report.stored_report(project=project)
     labels = {item.key.value: f"{item.number}. {item.section}" for item in report.items}
     initial: dict[str, str] = {}
@@ -60,7 +60,6 @@ def gripp2_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "GRIPP2 report saved.")
             return redirect("participation:gripp2", pk=project.pk)
-    drafts = selectors_report.drafts_of(project=project)
     items = [
         {
             "item": item,

@@ -34,6 +34,7 @@ from . import selectors_team as team
 from .forms_team import AssessmentForm, GroupForm, PulseForm, StageLogForm
 from .models import Group
 from .views import managed_project, project_of, recording_project, user_of
+from .views_money import confirm_page
 
 
 def _context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
@@ -42,41 +43,6 @@ def _context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, 
         **selectors.permissions(project=project, user=request.user),
         **extra,
     }
-
-
-def _confirm(
-    request: HttpRequest,
-    *,
-    project: Project,
-    heading: str,
-    explanation: str,
-    button: str,
-    cancel: str,
-    act: Any,
-    done: str,
-    next_url: str,
-) -> HttpResponse:
-    error = None
-    if request.method == "POST":
-        try:
-            act()
-        except ActionError as refusal:
-            error = refusal.message
-        else:
-            messages.success(request, done)
-            return redirect(next_url)
-    return render(
-        request,
-        "participation/money/confirm.html",
-        {
-            "project": project,
-            "heading": heading,
-            "explanation": explanation,
-            "button": button,
-            "cancel": cancel,
-            "error": error,
-        },
-    )
 
 
 def _group_url(project: Project, group: Group) -> str:
@@ -184,7 +150,7 @@ def group_delete(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
     group = team.group_in(project=project, pk=group_pk)
     rounds = group.pulse_rounds.count()
     logged = group.stage_log.count()
-    return _confirm(
+    return confirm_page(
         request,
         project=project,
         heading=f"Delete the group “{group.name}”?",
@@ -231,7 +197,7 @@ def stage_log_delete(request: HttpRequest, pk: int, group_pk: int, entry_pk: int
     group = team.group_in(project=project, pk=group_pk)
     entry = team.stage_log_in(group=group, pk=entry_pk)
     url = _group_url(project, group)
-    return _confirm(
+    return confirm_page(
         request,
         project=project,
         heading=f"Delete the stage logged on {entry.date.day} {entry.date:%B %Y}?",
@@ -374,7 +340,7 @@ def principles_delete(request: HttpRequest, pk: int, assessment_pk: int) -> Http
     project = managed_project(request, pk)
     assessment = team.principles_in(project=project, pk=assessment_pk)
     url = reverse("participation:principles", args=[project.pk])
-    return _confirm(
+    return confirm_page(
         request,
         project=project,
         heading=f"Delete the assessment of {assessment.date.day} {assessment.date:%B %Y}?",
@@ -463,7 +429,7 @@ def capabilities_delete(request: HttpRequest, pk: int, assessment_pk: int) -> Ht
     project = _capability_project(request, pk)
     assessment = team.capabilities_in(organisation=project.organisation, pk=assessment_pk)
     url = reverse("participation:capabilities", args=[project.pk])
-    return _confirm(
+    return confirm_page(
         request,
         project=project,
         heading=f"Delete the assessment of {assessment.date.day} {assessment.date:%B %Y}?",
