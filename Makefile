@@ -12,7 +12,7 @@ PORT ?= 8000
 .DEFAULT_GOAL := help
 .PHONY: help run test install-web install-dev system-deps lint typecheck \
         test-sqlite test-postgres test-fast lock update-frontend clean \
-        bench-spc bench-mfi
+        bench-spc bench-mfi bench-redact
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ bench-spc: install-dev ## time SPC (200,000 series x 36) against clinical-qikit;
 
 bench-mfi: install-dev ## time the measure page, board and 100,000-row upload (issue 4); BENCH_MFI_ARGS="--no-upload"
 	$(BIN)/python benchmarks/mfi_bench.py $(BENCH_MFI_ARGS)
+
+bench-redact: install-dev ## identifier redaction: speed, recall and precision against a naive baseline and scrubadub (issue 6)
+	$(BIN)/python benchmarks/redact_bench.py $(BENCH_REDACT_ARGS)
 
 lock: ## re-resolve requirements/constraints.txt from pyproject.toml
 	scripts/lock.sh

@@ -1,0 +1,1 @@
+"""Experience and co-design: feedback, redaction, themes, sentiment, journeys and EBCD."""
