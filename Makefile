@@ -12,7 +12,7 @@ PORT ?= 8000
 .DEFAULT_GOAL := help
 .PHONY: help run test install-web install-dev system-deps lint typecheck \
         test-sqlite test-postgres test-fast lock update-frontend clean \
-        bench-spc bench-mfi bench-redact
+        bench bench-spc bench-mfi bench-redact bench-feedback
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -59,6 +59,8 @@ test: install-dev system-deps lint typecheck test-sqlite test-postgres ## everyt
 test-fast: install-dev ## unit and database tests on SQLite, no browser
 	$(BIN)/pytest -m "not browser" -q
 
+bench: bench-spc bench-mfi bench-redact bench-feedback ## every benchmark, one after another
+
 bench-spc: install-dev ## time SPC (200,000 series x 36) against clinical-qikit; BENCH_SPC_ARGS="--series 2000"
 	$(BIN)/python benchmarks/spc_bench.py $(BENCH_SPC_ARGS)
 
@@ -67,6 +69,9 @@ bench-mfi: install-dev ## time the measure page, board and 100,000-row upload (i
 
 bench-redact: install-dev ## identifier redaction: speed, recall and precision against a naive baseline and scrubadub (issue 6)
 	$(BIN)/python benchmarks/redact_bench.py $(BENCH_REDACT_ARGS)
+
+bench-feedback: install-dev ## feedback classification and sentiment: macro-F1 (5-fold CV) and speed against TF-IDF + logistic regression (issue 6)
+	$(BIN)/python benchmarks/feedback_bench.py $(BENCH_FEEDBACK_ARGS)
 
 lock: ## re-resolve requirements/constraints.txt from pyproject.toml
 	scripts/lock.sh

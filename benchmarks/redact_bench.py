@@ -5,7 +5,7 @@ Data:
 
 * the synthetic evaluation set (``coproduce.experience.synthetic``, N comments from a seed),
   with gold spans for every identifier and labelled hard negatives;
-* the real comments of ``../shared/feedback/framework_v6_labelled.csv`` (column
+* the real comments of ``tests/data/feedback/framework_v6_labelled.csv`` (column
   ``FFT answer``), for speed on typical FFT comments and for how many are flagged, compared
   with the labellers' ``Person identifiable info?`` column. Only counts are printed: no
   comment text, and no redacted piece, ever reaches the output.
@@ -67,9 +67,7 @@ TARGET_PER_S = 20_000
 TARGET_RECALL = 0.99
 TARGET_PRECISION = 0.95
 SCRUBADUB_VERSION = "2.0.1"
-REAL = (
-    Path(__file__).resolve().parents[1].parent / "shared" / "feedback" / "framework_v6_labelled.csv"
-)
+REAL = Path(__file__).resolve().parents[1] / "tests/data/feedback/framework_v6_labelled.csv"
 
 K = IdentifierKind
 Spans = list[tuple[int, int, IdentifierKind | None]]

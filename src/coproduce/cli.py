@@ -273,6 +273,11 @@ def build_parser() -> argparse.ArgumentParser:
     createuser.set_defaults(func=_cmd_createuser)
 
     _add_spc_parser(commands)
+    # `coproduce feedback …`: its parser lives beside the command (it has subcommands), in a
+    # module that imports only the standard library until a subcommand runs.
+    from coproduce.commands import feedback
+
+    feedback.add_parser(commands)
 
     manage = commands.add_parser("manage", help="run a Django management command", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -240,6 +240,23 @@ class Source:
         more = ", …" if len(self.columns) > 20 else ""
         raise CommandError(f"{self.name} has no column {wanted!r} ({option}); it has {shown}{more}")
 
+    def read_as_text(self) -> pl.DataFrame:
+        """Every column and every row (blank ones too) as written, as text: for commands
+        that hand the file back with one column changed."""
+        try:
+            if self.kind == "csv":
+                return self._csv(infer_schema=False)
+            if self.kind == "excel":
+                return self._read_excel()
+            frame = pl.read_parquet(self.path)
+            return frame.with_columns(pl.all().cast(pl.String))
+        except CommandError:
+            raise
+        except pl.exceptions.NoDataError:
+            return pl.DataFrame(schema=dict.fromkeys(self.columns, pl.String))
+        except Exception as error:
+            raise CommandError(f"cannot read {self.name}: {_first_line(error)}") from None
+
     def read(self, columns: Sequence[str], *, text: Sequence[str] = ()) -> Table:
         """The given columns; ``text`` ones are read as text from CSV. Blank rows are dropped."""
         columns = list(dict.fromkeys(columns))
