@@ -38,7 +38,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     _setup_django()
     from coproduce.web import serving
 
-    return serving.serve(host=args.host, port=args.port, threads=args.threads)
+    return serving.serve(host=args.host, port=args.port, threads=args.threads, worker=args.worker)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -252,6 +252,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument(
+        "--no-worker",
+        dest="worker",
+        action="store_false",
+        help="do not run background jobs in this process (run `coproduce worker` instead)",
+    )
     serve.set_defaults(func=_cmd_serve)
 
     demo = commands.add_parser(
@@ -278,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     from coproduce.commands import feedback
 
     feedback.add_parser(commands)
+    from coproduce.commands import worker
+
+    worker.add_parser(commands)
 
     manage = commands.add_parser("manage", help="run a Django management command", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -31,9 +31,13 @@ from coproduce.web import demo
 from coproduce.web.accounts import actions as account_actions
 from coproduce.web.accounts.models import User
 from coproduce.web.api.api import api
+from coproduce.web.experience.models import Comment
 from coproduce.web.improvement.models import Aim, ChangeIdea, PDSACycle, ProgressScore
+from coproduce.web.jobs.models import Job
+from coproduce.web.journeys.models import Journey
 from coproduce.web.measures.models import Measure
 from coproduce.web.projects.models import ProjectMembership
+from coproduce.web.themes.models import Theme
 
 EXAMPLES = {GenerationMode.POSITIVE: 12, GenerationMode.NEGATIVE: 6}
 
@@ -77,6 +81,10 @@ def world(db: None, in_process: None) -> dict[str, Any]:
             "idea_id": ids_of(ChangeIdea, project=story),
             "cycle_id": ids_of(PDSACycle, change_idea__project=story),
             "score_id": ids_of(ProgressScore, project=story),
+            "comment_id": ids_of(Comment, project=story)[:20],
+            "theme_id": ids_of(Theme, project=story),
+            "journey_id": ids_of(Journey, project=story),
+            "job_id": ids_of(Job, project=story),
         },
     }
 
@@ -96,7 +104,7 @@ def schema_for(ids: dict[str, list[int]]) -> Any:
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
 def test_no_request_makes_a_server_error(world: dict[str, Any], method: str, path: str) -> None:
-    assert world["ids"]["measure_id"] and world["ids"]["cycle_id"]
+    assert all(world["ids"][name] for name in ("measure_id", "cycle_id", "theme_id", "job_id"))
     operation = schema_for(world["ids"])[path][method]
     headers = {"Authorization": f"Bearer {world['token']}"}
     for mode, examples in EXAMPLES.items():

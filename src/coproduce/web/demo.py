@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from coproduce.web import demo_improvement, demo_participation
+from coproduce.web import demo_experience, demo_improvement, demo_participation
 from coproduce.web.accounts import actions as account_actions
 from coproduce.web.accounts.models import User
 from coproduce.web.projects import actions as project_actions
@@ -111,6 +111,12 @@ def load_demo() -> DemoResult:
     demo_participation.load_story(
         project=story,
         organisation=organisation,
+        facilitator=facilitator,
+        start=demo_improvement.first_month(today),
+        today=today,
+    )
+    demo_experience.load_story(
+        project=story,
         facilitator=facilitator,
         start=demo_improvement.first_month(today),
         today=today,

@@ -84,6 +84,13 @@ INSTALLED_APPS = [
     "coproduce.web.measures",
     "coproduce.web.improvement",
     "coproduce.web.participation",
+    "django_tasks",
+    "django_tasks_db",
+    "coproduce.web.jobs",
+    "coproduce.web.experience",
+    "coproduce.web.themes",
+    "coproduce.web.journeys",
+    "coproduce.web.ebcd",
     "coproduce.web.api",
     "ninja",
 ]
@@ -137,6 +144,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+
+# Background work (docs/adr/0014): django-tasks. "database" (the default) queues tasks in the
+# database for `coproduce worker`, or for the worker that `coproduce serve` runs beside the app;
+# "immediate" runs each task in the process that queues it, once the transaction that queued it
+# has committed (for tests and one-off scripts).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.backend.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = env_str("COPRODUCE_TASKS_BACKEND", "database")
+if _tasks_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"COPRODUCE_TASKS_BACKEND must be database or immediate, not {_tasks_backend!r}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks_backend]}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -13,6 +13,11 @@ urlpatterns = [
     path("projects/<int:pk>/measures/", include("coproduce.web.measures.urls")),
     path("projects/<int:pk>/improvement/", include("coproduce.web.improvement.urls")),
     path("projects/<int:pk>/participation/", include("coproduce.web.participation.urls")),
+    path("projects/<int:pk>/experience/", include("coproduce.web.experience.urls")),
+    path("projects/<int:pk>/themes/", include("coproduce.web.themes.urls")),
+    path("projects/<int:pk>/journeys/", include("coproduce.web.journeys.urls")),
+    path("projects/<int:pk>/ebcd/", include("coproduce.web.ebcd.urls")),
+    path("jobs/", include("coproduce.web.jobs.urls")),
     path(
         "organisations/<int:org_pk>/board/",
         measure_chart_views.organisation_board,

@@ -287,3 +287,15 @@ api.add_router("", measures_router)
 api.add_router("", measures_chart_router)
 api.add_router("", improvement_router)
 api.add_router("", participation_router)
+
+from coproduce.web.ebcd.api import router as ebcd_router  # noqa: E402
+from coproduce.web.experience.api import router as experience_router  # noqa: E402
+from coproduce.web.jobs.api import router as jobs_router  # noqa: E402
+from coproduce.web.journeys.api import router as journeys_router  # noqa: E402
+from coproduce.web.themes.api import router as themes_router  # noqa: E402
+
+api.add_router("", experience_router)
+api.add_router("", themes_router)
+api.add_router("", journeys_router)
+api.add_router("", ebcd_router)
+api.add_router("", jobs_router)
