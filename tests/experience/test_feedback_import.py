@@ -113,6 +113,30 @@ def test_blank_lines_keep_the_row_numbers_of_the_file() -> None:
     )
 
 
+def test_a_comment_over_several_lines_is_one_row_as_a_spreadsheet_numbers_it() -> None:
+    data = b'Comment,Rating\n"The nurse was kind.\nThe food was cold.\nThank you",1\n\nbad,9\n'
+    table = fi.read_table(data, "x.csv")
+    assert table.row_numbers == (2, 4)
+    checked = fi.check_rows(
+        table.records(), {"comment": "Comment", "rating": "Rating"}, row_numbers=table.row_numbers
+    )
+    # Row 2 spans three lines of the file; the blank row is row 3; the bad rating is row 4.
+    assert [(e.row, e.column) for e in checked.errors] == [(4, "Rating")]
+
+
+def test_a_workbook_error_never_quotes_the_workbook(monkeypatch: pytest.MonkeyPatch) -> None:
+    import polars as pl
+
+    def fails(*args: object, **kwargs: object) -> None:
+        raise ValueError("could not convert 'Mrs Edith Crabtree of 12 Acacia Avenue' in row 4")
+
+    monkeypatch.setattr(pl, "read_excel", fails)
+    with pytest.raises(fi.FeedbackFileError) as error:
+        fi.read_table(b"PK", "fft.xlsx")
+    assert "cannot be read (ValueError)" in str(error.value)
+    assert "Edith" not in str(error.value)
+
+
 def test_semicolon_and_tab_separated_files() -> None:
     table = fi.read_table(b"Comment;Rating\nSuper;1\n", "x.csv")
     assert table.columns == ("Comment", "Rating") and table.rows == (("Super", "1"),)

@@ -18,8 +18,11 @@ from coproduce.experience.synthetic import make_nhs_number
 from coproduce.web.accounts.models import User
 from coproduce.web.audit.models import AuditEvent
 from coproduce.web.errors import ActionError, NotAllowed
-from coproduce.web.experience import actions, selectors
+from coproduce.web.experience import actions, selectors, tasks, uploads
 from coproduce.web.experience.models import Comment, Consent, FeedbackBatch
+from coproduce.web.jobs import actions as jobs_actions
+from coproduce.web.jobs import progress as jobs_progress
+from coproduce.web.jobs.models import Job, JobStatus
 from coproduce.web.projects.models import Project, Role
 from tests.spc.xlsx import write_xlsx
 from tests.universe import PASSWORD, join, make_project, make_user
@@ -768,3 +771,216 @@ def test_api_story_and_json_import(team: dict[str, Any]) -> None:
         content_type="application/json",
     )
     assert again.status_code == 200 and again.json()["batch_id"] is None
+
+
+# --------------------------------------------------------------------------- background imports
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+BIG_ROWS = [
+    "2026-01-05,Ward 7,Very good,The staff were kind",
+    f"2026-01-06,Ward 7,2,My NHS number {NHS_SPACED} was read out in the bay",
+    "2026-01-07,Outpatients,Poor,Waited two hours",
+    "2026-01-07,Outpatients,Poor,Waited two hours",
+    "2026-01-08,Outpatients,Good,The parking was easy",
+    f"2026-01-09,Ward 2,Poor,Ring me on {PHONE} about the food",
+]
+COLUMNS = {"comment": "Comment", "date": "Date", "service": "Ward", "rating": "Rating"}
+
+
+def start_big_import(
+    team: dict[str, Any], monkeypatch: pytest.MonkeyPatch, callbacks: Any
+) -> tuple[Client, Job]:
+    """Upload, check and confirm a file "larger" than the background limit (lowered to 3
+    rows); the job is queued (its on-commit callback captured, not run)."""
+    monkeypatch.setattr(actions, "BACKGROUND_ROWS", 3)
+    client = signed_in(team["staff"])
+    pk = team["project"].pk
+    upload = io.BytesIO(("\n".join([HEADER, *BIG_ROWS]) + "\n").encode())
+    upload.name = "fft-big.csv"
+    client.post(reverse("experience:import", args=[pk]), {"file": upload})
+    check = client.post(
+        reverse("experience:import_columns", args=[pk]),
+        COLUMNS | {"source": "fft", "consent": "analysis"},
+    )
+    assert b"imported in the background" in check.content
+    with callbacks(execute=False) as queued:
+        done = client.post(
+            reverse("experience:import_confirm", args=[pk]), dict(check.context["hidden"])
+        )
+    assert len(queued) == 1
+    job = Job.objects.get(kind="feedback_import")
+    assert done.status_code == 302 and done["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert job.status == JobStatus.QUEUED
+    assert not Comment.objects.exists()  # nothing until the job runs
+    return client, job
+
+
+def test_a_large_file_is_imported_in_the_background_with_progress(
+    team: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.TASKS = IMMEDIATE
+    client, job = start_big_import(team, monkeypatch, django_capture_on_commit_callbacks)
+    assert job.title == "Importing a feedback file of 6 rows"
+    staged = Path(settings.DATA_DIR) / "uploads" / job.params["upload"]
+    assert staged.is_dir()
+    # The session no longer holds the file: a new upload does not delete the job's file.
+    assert (
+        client.get(reverse("experience:import_columns", args=[team["project"].pk])).status_code
+        == 302
+    )
+
+    messages: list[str] = []
+    original = jobs_progress.Progress.__call__
+
+    def spy(self: jobs_progress.Progress, fraction: float, message: str = "") -> None:
+        messages.append(message)
+        original(self, fraction, message)
+
+    monkeypatch.setattr(actions, "WRITE_CHUNK", 2)
+    monkeypatch.setattr(jobs_progress.Progress, "__call__", spy)
+    assert jobs_actions.execute(job_id=job.pk) == {"job": job.pk, "status": "succeeded"}
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED
+    batch = FeedbackBatch.objects.get()
+    assert job.result == {
+        "batch": batch.pk,
+        "rows_read": 6,
+        "added": 5,
+        "duplicates": 1,
+        "empty_skipped": 0,
+        "identifying": 2,
+    }
+    assert job.next_url == reverse("experience:list", args=[team["project"].pk])
+    assert Comment.objects.count() == 5 and batch.created_by == team["staff"]
+    assert not any(NHS in row[0] or PHONE in row[0] for row in raw_rows())
+    # Progress in chunks while identifiers are hidden, never quoting a comment.
+    assert "Hid identifiers in 2 of 5 comments" in messages
+    assert "Hid identifiers in 5 of 5 comments" in messages
+    assert messages[-1] == "Saving 5 comments"
+    assert not any("Waited" in m or "kind" in m for m in messages)
+    assert not staged.exists()  # the staged file is deleted once imported
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "See the results" in page
+    assert f'href="{job.next_url}"' in page
+
+
+def test_a_background_import_that_fails_leaves_nothing(
+    team: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.TASKS = IMMEDIATE
+    _, job = start_big_import(team, monkeypatch, django_capture_on_commit_callbacks)
+    staged = Path(settings.DATA_DIR) / "uploads" / job.params["upload"]
+    monkeypatch.setattr(actions, "WRITE_CHUNK", 2)
+    real = Comment.objects.bulk_create
+    calls: list[int] = []
+
+    def second_chunk_fails(objects: Any, **kwargs: Any) -> Any:
+        calls.append(len(objects))
+        if len(calls) == 2:
+            raise RuntimeError(f"disk full while writing {objects[0].text}")
+        return real(objects, **kwargs)
+
+    monkeypatch.setattr(Comment.objects, "bulk_create", second_chunk_fails)
+    jobs_actions.execute(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert "RuntimeError" in job.error and "NHS" not in job.error
+    assert calls == [2, 2]
+    # All or nothing: the first chunk was written in the same transaction and rolled back.
+    assert not Comment.objects.exists() and not FeedbackBatch.objects.exists()
+    assert not AuditEvent.objects.filter(action="feedback.imported").exists()
+    assert not staged.exists()
+
+
+def test_a_background_import_whose_file_has_gone_fails_plainly(
+    team: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.TASKS = IMMEDIATE
+    _, job = start_big_import(team, monkeypatch, django_capture_on_commit_callbacks)
+    uploads.remove(job.params["upload"])
+    jobs_actions.execute(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.error == tasks.FILE_GONE
+    assert not Comment.objects.exists()
+
+
+def test_a_cancelled_background_import_writes_nothing(
+    team: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.TASKS = IMMEDIATE
+    _, job = start_big_import(team, monkeypatch, django_capture_on_commit_callbacks)
+    original = jobs_progress.Progress.__call__
+
+    def cancel_while_redacting(
+        self: jobs_progress.Progress, fraction: float, message: str = ""
+    ) -> None:
+        if message.startswith("Hid identifiers"):
+            Job.objects.filter(pk=job.pk).update(cancel_requested=True)
+            self._last_write = None  # write now, as the next throttled call would
+        original(self, fraction, message)
+
+    monkeypatch.setattr(jobs_progress.Progress, "__call__", cancel_while_redacting)
+    jobs_actions.execute(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELLED
+    assert not Comment.objects.exists() and not FeedbackBatch.objects.exists()
+
+
+def test_progress_is_never_reported_inside_the_import_transaction(team: dict[str, Any]) -> None:
+    depths: list[int] = []
+    outside = len(connection.atomic_blocks)
+
+    def progress(fraction: float, message: str = "") -> None:
+        depths.append(len(connection.atomic_blocks) - outside)
+
+    data = ("\n".join([HEADER, *BIG_ROWS]) + "\n").encode()
+    report = import_csv(team, data, progress=progress)
+    assert report.added == 5
+    assert depths and set(depths) == {0}
+
+
+def test_a_small_file_is_still_imported_in_the_request(team: dict[str, Any]) -> None:
+    assert actions.BACKGROUND_ROWS >= 1000
+    client = signed_in(team["fac"])
+    pk = team["project"].pk
+    upload = io.BytesIO(CSV_TEXT.encode())
+    upload.name = "fft.csv"
+    client.post(reverse("experience:import", args=[pk]), {"file": upload})
+    check = client.post(
+        reverse("experience:import_columns", args=[pk]),
+        COLUMNS | {"source": "fft", "consent": "analysis"},
+    )
+    assert b"imported in the background" not in check.content
+    done = client.post(
+        reverse("experience:import_confirm", args=[pk]), dict(check.context["hidden"])
+    )
+    assert done["Location"] == reverse("experience:list", args=[pk])
+    assert Comment.objects.count() == 3 and not Job.objects.exists()
+
+
+def test_a_service_named_only_by_held_back_comments_is_not_offered_to_others(
+    team: dict[str, Any],
+) -> None:
+    rows = "Date,Ward,Rating,Comment\n" + (
+        f"2026-01-06,Bay 4 (Mrs Jones),2,My NHS number {NHS_SPACED} was read out\n"
+        "2026-01-07,Outpatients,Poor,Waited two hours\n"
+    )
+    import_csv(team, rows.encode())
+    url = reverse("experience:list", args=[team["project"].pk])
+    assert "Mrs Jones" in signed_in(team["fac"]).get(url).content.decode()
+    for who in ("observer", "staff"):
+        page = signed_in(team[who]).get(url).content.decode()
+        assert "Outpatients" in page and "Mrs Jones" not in page

@@ -477,3 +477,65 @@ def test_api_builds_a_journey_and_reads_the_map(
     assert watcher.post(base, {"title": "X"}, content_type="application/json").status_code == 403
     outsider = signed_in(make_user("out@example.org"))
     assert outsider.get(f"{base}/{jid}/map").status_code == 404
+
+
+# -- review fixes -----------------------------------------------------------------------------
+
+
+def _held_back_record(project: Project, touchpoint: Touchpoint, facilitator: User) -> None:
+    comment = Comment.objects.create(
+        project=project, source="fft", text="[NAME] on ward 3", fingerprint="h", identifying=True
+    )
+    actions.record_emotion(
+        touchpoint=touchpoint,
+        valence=-2,
+        intensity=4,
+        excerpt="Sister Okonjo on ward 3 shouted at my mum",
+        comment=comment,
+        by=facilitator,
+    )
+
+
+def test_an_excerpt_from_a_held_back_comment_is_held_back_with_it(
+    built: dict[str, Any], project: Project, journey: Journey, facilitator: User, partner: User
+) -> None:
+    _held_back_record(project, built["results"], facilitator)
+    page = url("touchpoint", project.pk, journey.pk, built["results"].pk)
+    assert "ward 3" in signed_in(facilitator).get(page).content.decode()
+    shown = signed_in(partner).get(page).content.decode()
+    assert "ward 3" not in shown and "Held back" in shown
+
+    response = signed_in(partner).get(url("emotions_csv", project.pk, journey.pk))
+    [row] = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert "ward 3" not in row["excerpt_redacted"]
+
+    api = f"/api/v1/projects/{project.pk}/journeys/{journey.pk}/emotions"
+    [item] = signed_in(partner).get(api).json()["items"]
+    assert "ward 3" not in item["excerpt"] and item["comment_id"] is None
+    [item] = signed_in(facilitator).get(api).json()["items"]
+    assert "ward 3" in item["excerpt"]
+
+
+def test_touchpoint_page_and_csv_do_not_query_per_record(
+    built: dict[str, Any],
+    project: Project,
+    journey: Journey,
+    facilitator: User,
+    partner: User,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for n in range(20):
+        comment = Comment.objects.create(
+            project=project, source="fft", text="[NAME]", fingerprint=f"f{n}", identifying=True
+        )
+        actions.record_emotion(
+            touchpoint=built["results"], valence=-1, intensity=2, comment=comment, by=facilitator
+        )
+    client = signed_in(partner)
+    client.get(url("touchpoint", project.pk, journey.pk, built["results"].pk))  # warm up
+    with django_assert_max_num_queries(20):
+        client.get(url("touchpoint", project.pk, journey.pk, built["results"].pk))
+    with django_assert_max_num_queries(12):
+        client.get(url("emotions_csv", project.pk, journey.pk))
+    with django_assert_max_num_queries(14):
+        client.get(f"/api/v1/projects/{project.pk}/journeys/{journey.pk}/emotions")

@@ -489,3 +489,45 @@ def tasks_core_themes(texts: list[str], ids: list[str]) -> Any:
     from coproduce.experience.themes import ThemeOptions, find_themes
 
     return find_themes(texts, ids=ids, options=ThemeOptions(k=2, seed=0))
+
+
+def test_a_theme_of_held_back_comments_only_is_not_shown_to_others(world: dict, four: dict) -> None:
+    pk = world["project"].pk
+    hidden = actions.move_comments(
+        project=world["project"], comments=[world["secret"]], new_label="Acacia", by=world["fac"]
+    )
+    hidden.label, hidden.terms = "Mrs Jones acacia avenue", ["jones", "acacia"]
+    hidden.save()
+    detail = reverse("themes:detail", args=[pk, hidden.pk])
+    api = f"/api/v1/projects/{pk}/themes/{hidden.pk}/comments"
+    assert signed_in(world["fac"]).get(detail).status_code == 200
+    for user in (world["staff"], world["observer"]):
+        client = signed_in(user)
+        assert hidden.pk not in {s.id for s in selectors.theme_summary(user, world["project"])}
+        response = client.get(detail)
+        assert response.status_code == 404
+        assert "Jones" not in response.content.decode()
+        assert client.get(api).status_code == 404
+        # A theme with a comment they may see is still theirs to read.
+        assert client.get(reverse("themes:detail", args=[pk, four["food"].pk])).status_code == 200
+
+
+def test_the_themes_page_reads_examples_and_labels_in_a_fixed_number_of_queries(
+    world: dict, django_assert_max_num_queries: Any
+) -> None:
+    themed(world, k=4)
+    # No stored examples: each theme's are topped up from its heaviest comments.
+    Theme.objects.filter(project=world["project"]).update(examples=[])
+    client = signed_in(world["observer"])
+    url = reverse("themes:list", args=[world["project"].pk])
+    client.get(url)
+    with django_assert_max_num_queries(16):
+        page = client.get(url)
+    assert sum(len(t["rows"]) for t in page.context["themes"]) == 4 * selectors.EXAMPLES
+    more = [add_comment(world["project"], f"{text} {n}") for n, (_, text) in enumerate(corpus(3))]
+    themed(world, k=8)
+    Theme.objects.filter(project=world["project"]).update(examples=[])
+    assert Comment.objects.filter(pk__in=[c.pk for c in more]).count() == len(more)
+    with django_assert_max_num_queries(16):
+        page = client.get(url)
+    assert len(page.context["themes"]) == 8

@@ -278,12 +278,14 @@ def _read_csv(data: bytes) -> Table:
         width = len(columns)
         rows: list[tuple[str, ...]] = []
         numbers: list[int] = []
-        for line in reader:
+        # A spreadsheet numbers records, not lines: a comment with line breaks in it is one
+        # row however many lines it spans (``reader.line_num`` counts lines).
+        for number, line in enumerate(reader, start=2):
             if not any(cell.strip() for cell in line):
                 continue
             cells = tuple(line[:width]) + ("",) * (width - len(line))
             rows.append(cells)
-            numbers.append(reader.line_num)
+            numbers.append(number)
     except csv.Error as error:
         raise FeedbackFileError(f"line {reader.line_num}: {error}") from None
     return Table(columns, tuple(rows), tuple(numbers), encoding, "csv")
@@ -316,8 +318,11 @@ def _read_excel(data: bytes) -> Table:
             raise_if_empty=False,
         )
     except Exception as error:  # fastexcel and polars errors: all say "cannot read"
-        first = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
-        raise FeedbackFileError(f"the workbook cannot be read: {first}") from None
+        # Their text may quote a cell (patient text), so only the kind of error is named.
+        raise FeedbackFileError(
+            f"the workbook cannot be read ({type(error).__name__}): save it again as .xlsx "
+            "or as CSV UTF-8"
+        ) from None
     assert isinstance(frame, pl.DataFrame)
     columns = _clean_header(frame.columns)
     rows: list[tuple[str, ...]] = []

@@ -213,13 +213,15 @@ PRIORITIES = [
     (EventKind.PATIENT, "Letters that say where, when and what to bring", "Referral letter"),
 ]
 
-# priority title: (patients at their event, staff at theirs, patients at the joint, staff there)
-VOTES = {
+# priority title: (patients at their event, staff at theirs, patients at the joint, staff there).
+# The staff event comes first, so staff vote there only on their own two priorities (None: not
+# yet proposed); patients, at their event a week later, vote on all five.
+VOTES: dict[str, tuple[int, int | None, int, int]] = {
     "Tell people how long the wait is and why": (9, 12, 11, 10),
     "Staff the phone line at set hours": (7, 10, 9, 9),
-    "Offer pain relief while people wait": (14, 3, 12, 6),
-    "A leaflet on looking after your cast": (6, 4, 5, 5),
-    "Letters that say where, when and what to bring": (8, 6, 8, 7),
+    "Offer pain relief while people wait": (14, None, 12, 6),
+    "A leaflet on looking after your cast": (6, None, 5, 5),
+    "Letters that say where, when and what to bring": (8, None, 8, 7),
 }
 
 
@@ -387,11 +389,12 @@ def _ebcd(
         ebcd_actions.add_to_film(clip=clip, by=by)
 
     events = {}
-    for i, kind in enumerate((EventKind.STAFF, EventKind.PATIENT, EventKind.JOINT)):
+    # Held on the days the checklist marks their stages (the 5th to 7th) done.
+    for i, kind in enumerate((EventKind.STAFF, EventKind.PATIENT, EventKind.JOINT), start=4):
         events[kind] = ebcd_actions.save_event(
             ebcd=ebcd,
             kind=kind,
-            date=done_by + datetime.timedelta(days=21 + 7 * i),
+            date=done_by + datetime.timedelta(days=7 * i),
             notes="Emotional mapping on the clinic's journey, then dot votes.",
             by=by,
         )
@@ -421,7 +424,7 @@ def _ebcd(
         ebcd_actions.record_votes(
             event=event,
             group=group,
-            votes={priorities[t].pk: v[index] for t, v in VOTES.items()},
+            votes={priorities[t].pk: v[index] for t, v in VOTES.items() if v[index] is not None},
             by=by,
         )
     codesign = ebcd_actions.create_group(

@@ -78,7 +78,9 @@ IDENTIFYING = [
     (4, "I emailed sam.taylor@example.org twice about my referral and had no reply."),
 ]
 
-OPENERS = ("", "", "", "Overall ", "Honestly, ", "To be fair, ")
+# "Honestly, the nurse …" reads to the redactor as a name before a role ("Jo, the nurse"),
+# which would send ordinary comments to the review queue: these openers do not.
+OPENERS = ("", "", "", "Overall ", "In all honesty, ", "To be fair, ")
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,14 @@ from .models import (
 
 MAX_TRANSCRIPT = 200_000
 MAX_NOTES = 20_000
+#: Dot votes one group can give one priority at one event (far above any room's dots).
+MAX_VOTES = 100_000
+#: Who tells the feelings mapped at each event: each group at its own event, both at the joint.
+TELLERS_AT_EVENT: dict[str, tuple[str, ...]] = {
+    EventKind.STAFF: ("staff",),
+    EventKind.PATIENT: ("patient", "carer"),
+    EventKind.JOINT: ("patient", "carer", "staff"),
+}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -392,7 +400,8 @@ def withdraw_consent(
         raise ActionError("There is no consent to withdraw", field="withdrawn_on")
     when = _date(withdrawn_on, field="withdrawn_on") or timezone.localdate()
     _not_future(when, field="withdrawn_on", what="consent was withdrawn")
-    clips, _ = Clip.objects.filter(interview=interview).delete()
+    _, deleted = Clip.objects.filter(interview=interview).delete()
+    clips = deleted.get(Clip._meta.label, 0)  # the total also counts their film entries
     interview.transcript = ""
     interview.transcript_redactions = 0
     interview.consent_withdrawn_on = when
@@ -733,6 +742,12 @@ def map_emotion(
     ebcd = event.ebcd
     _require_recorder(project=ebcd.project, user=by)
     _check_touchpoint(ebcd, touchpoint, "touchpoint")
+    if teller_role not in TELLERS_AT_EVENT[event.kind]:
+        raise ActionError(
+            f"At the {event.get_kind_display().lower()} the feelings mapped are "
+            f"{' or '.join(TELLERS_AT_EVENT[event.kind])} feelings",
+            field="teller_role",
+        )
     record = journey_actions.record_emotion(
         touchpoint=touchpoint,
         valence=valence,
@@ -769,10 +784,13 @@ def _clean_priority(
 
 
 def _unique_title(ebcd: EBCDProject, title: str, exclude: int | None = None) -> None:
-    clash = ebcd.priorities.filter(title__iexact=title)
-    if exclude is not None:
-        clash = clash.exclude(pk=exclude)
-    if clash.exists():
+    """Titles must differ ignoring case, as the core's tally requires (``casefold``).
+
+    Compared in Python: ``title__iexact`` folds only ASCII letters on SQLite ("CAFÉ" and
+    "café" would both be stored there, and the results page would then fail)."""
+    key = title.casefold()
+    others = ebcd.priorities.exclude(pk=exclude) if exclude is not None else ebcd.priorities
+    if any(other.strip().casefold() == key for other in others.values_list("title", flat=True)):
         raise ActionError("There is already a priority with this title", field="title")
 
 
@@ -877,10 +895,17 @@ def record_votes(
         if priority is None:
             raise ActionError("Vote only on this project's priorities", field="votes")
         text = str(value).strip() if value is not None else ""
-        count = int(text) if text.isdigit() else None
+        # isdecimal, not isdigit: "²" is a digit that int() cannot read.
+        count = int(text) if text.isdecimal() else None
         if isinstance(value, bool) or count is None:
             raise ActionError(
                 f"Votes for “{priority.title}” must be a whole number, 0 or more",
+                field=f"votes_{pk}",
+            )
+        if count > MAX_VOTES:
+            # PostgreSQL's integer column stops at 2**31 - 1 (SQLite would store more).
+            raise ActionError(
+                f"Votes for “{priority.title}” must be {MAX_VOTES:,} or fewer",
                 field=f"votes_{pk}",
             )
         cleaned[pk] = count
@@ -1255,5 +1280,29 @@ def add_theme_as_touchpoint(
         project=ebcd.project,
         target=touchpoint,
         summary=f"Added theme {theme.pk} as touchpoint {touchpoint.pk} in stage {stage.pk}",
+    )
+    return touchpoint
+
+
+@transaction.atomic
+def add_hint_as_touchpoint(*, ebcd: EBCDProject, hint: str, stage: Stage, by: User) -> Touchpoint:
+    """A touchpoint named in the archive's narratives becomes a touchpoint in a stage of the
+    linked journey (through the journeys app); one the journey already has is refused."""
+    _require_recorder(project=ebcd.project, user=by)
+    if ebcd.journey_id is None or stage.journey_id != ebcd.journey_id:
+        raise ActionError("Choose a stage of the journey linked to EBCD", field="stage")
+    wanted = hint.strip().casefold() if isinstance(hint, str) else ""
+    found = {h.name.casefold(): h for h in selectors.archive_hints(ebcd)}
+    if wanted not in found:
+        raise ActionError("Choose a touchpoint named in the archive", field="hint")
+    if found[wanted].on_journey:
+        raise ActionError("The journey already has this touchpoint", field="hint")
+    touchpoint = journey_actions.add_touchpoint(stage=stage, name=found[wanted].name[:200], by=by)
+    _record(
+        "hint_to_touchpoint",
+        by=by,
+        project=ebcd.project,
+        target=touchpoint,
+        summary=f"Added a touchpoint named in the archive as {touchpoint.pk} in stage {stage.pk}",
     )
     return touchpoint

@@ -312,11 +312,23 @@ class EmotionForm(NhsForm):
         label="Who said it", choices=TellerRole.choices, initial=TellerRole.PATIENT
     )
 
-    def __init__(self, *args: Any, touchpoints: QuerySet[Touchpoint], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        touchpoints: QuerySet[Touchpoint],
+        tellers: tuple[str, ...] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["touchpoint"]
         field.queryset = touchpoints  # type: ignore[attr-defined]
         field.label_from_instance = touchpoint_label  # type: ignore[attr-defined]
+        if tellers:
+            # Only the groups whose feelings are mapped at this event (staff at the staff
+            # event, patients and carers at theirs, everyone at the joint event).
+            teller = self.fields["teller_role"]
+            teller.choices = [c for c in TellerRole.choices if c[0] in tellers]  # type: ignore[attr-defined]
+            teller.initial = tellers[0]
 
 
 class GroupForm(NhsForm):

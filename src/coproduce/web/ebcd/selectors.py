@@ -364,3 +364,34 @@ def shared_priorities(ebcd: EBCDProject) -> Sequence[Priority]:
     top = results.tally.joint.top(ebcd.top_k)
     chosen = [p for p in results.priorities if p.title in top]
     return chosen or results.priorities
+
+
+# --------------------------------------------------------------------------- the archive
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A touchpoint named in the archive's narratives: how many name it, and whether the
+    linked journey already has a touchpoint of that name."""
+
+    name: str
+    narratives: int
+    on_journey: bool
+
+
+def archive_hints(ebcd: EBCDProject) -> list[Hint]:
+    """The touchpoints the narratives name (accelerated EBCD surfaces them from the archive),
+    most often named first; names that differ only in case count as one."""
+    counts: dict[str, int] = {}
+    shown: dict[str, str] = {}
+    for hints in ebcd.narratives.values_list("touchpoint_hints", flat=True):
+        for key in {
+            str(h).strip().casefold(): str(h).strip() for h in hints or () if str(h).strip()
+        }.items():
+            counts[key[0]] = counts.get(key[0], 0) + 1
+            shown.setdefault(key[0], key[1])
+    existing = {name.casefold() for name in touchpoints_of(ebcd).values_list("name", flat=True)}
+    return sorted(
+        (Hint(shown[key], count, key in existing) for key, count in counts.items()),
+        key=lambda hint: (-hint.narratives, hint.name.casefold()),
+    )

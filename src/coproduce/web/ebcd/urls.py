@@ -66,6 +66,7 @@ urlpatterns = [
     path("archive/", views.archive, name="archive"),
     path("archive/import/", views.archive_import, name="archive_import"),
     path("archive/themes/", views.archive_themes, name="archive_themes"),
+    path("archive/touchpoints/", views.archive_hint, name="archive_hint"),
     path(
         "archive/themes/<int:theme_pk>/touchpoint/",
         views.archive_touchpoint,

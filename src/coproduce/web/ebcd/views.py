@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from coproduce.experience import ebcd as core
 from coproduce.web.errors import ActionError
 from coproduce.web.experience.actions import InvalidFeedback
+from coproduce.web.experience.models import Source
 from coproduce.web.improvement.models import ChangeIdea
 from coproduce.web.journeys.models import Stage
 from coproduce.web.participation.views import project_of, user_of
@@ -824,7 +825,11 @@ def emotion_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     project = _recording(request, pk)
     ebcd = _ebcd(project)
     found = selectors.event_in(ebcd=ebcd, kind=_kind(kind))
-    form = EmotionForm(request.POST or None, touchpoints=selectors.touchpoints_of(ebcd))
+    form = EmotionForm(
+        request.POST or None,
+        touchpoints=selectors.touchpoints_of(ebcd),
+        tellers=actions.TELLERS_AT_EVENT[found.kind],
+    )
     return _form_page(
         request,
         project,
@@ -1135,14 +1140,11 @@ def _archive_page(
     status: int = 200,
 ) -> HttpResponse:
     batch = ebcd.archive_batch
-    themes = (
-        list(
-            Theme.objects.filter(project=project, comment_links__comment__batch=batch)
-            .distinct()
-            .order_by("label")
-        )
-        if batch
-        else []
+    # Every archive import's themes, not only the latest import's.
+    themes = list(
+        Theme.objects.filter(project=project, comment_links__comment__source=Source.ARCHIVE)
+        .distinct()
+        .order_by("label", "pk")
     )
     stages = (
         Stage.objects.filter(journey_id=ebcd.journey_id).order_by("position", "pk")
@@ -1162,6 +1164,7 @@ def _archive_page(
             narratives=ebcd.narratives.count(),
             job=ebcd.archive_job,
             themes=themes,
+            hints=selectors.archive_hints(ebcd),
             stages=list(stages),
         ),
         status=status,
@@ -1238,6 +1241,35 @@ def archive_touchpoint(request: HttpRequest, pk: int, theme_pk: int) -> HttpResp
     try:
         touchpoint = actions.add_theme_as_touchpoint(
             ebcd=ebcd, theme=theme, stage=form.cleaned_data["stage"], by=user_of(request)
+        )
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Added touchpoint {touchpoint.name} to {touchpoint.stage.name}.")
+    return redirect("ebcd:archive", pk=project.pk)
+
+
+@login_required
+@require_POST
+def archive_hint(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a touchpoint the archive's narratives name to a stage of the linked journey."""
+    project = _recording(request, pk)
+    ebcd = _ebcd(project)
+    stages = (
+        Stage.objects.filter(journey_id=ebcd.journey_id)
+        if ebcd.journey_id
+        else Stage.objects.none()
+    )
+    form = ThemeTouchpointForm(request.POST, stages=stages)
+    if not form.is_valid():
+        messages.error(request, "Choose a stage of the linked journey.")
+        return redirect("ebcd:archive", pk=project.pk)
+    try:
+        touchpoint = actions.add_hint_as_touchpoint(
+            ebcd=ebcd,
+            hint=request.POST.get("hint", ""),
+            stage=form.cleaned_data["stage"],
+            by=user_of(request),
         )
     except ActionError as error:
         messages.error(request, error.message)

@@ -8,20 +8,22 @@ as identifying and held back from everyone but facilitators until one reviews it
 Audit events name batches and comments by id and count; never a comment's text, a filename or
 the words a facilitator redacted.
 
-Public functions other apps call: :func:`import_feedback` and :func:`add_story`.
+Public functions other apps call: :func:`import_feedback` and :func:`add_story`;
+:func:`start_import` imports a staged file in the background (``tasks.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.urls import reverse
 from django.utils import timezone
 
 from coproduce.experience import feedback_import as core
@@ -29,13 +31,20 @@ from coproduce.experience.redact import IdentifierKind, Redaction, redact, redac
 from coproduce.web.accounts.models import User
 from coproduce.web.audit import actions as audit
 from coproduce.web.errors import ActionError, NotAllowed
+from coproduce.web.jobs import actions as jobs
+from coproduce.web.jobs.models import Job
 from coproduce.web.projects.models import Project
 
 from . import selectors
 from .models import Comment, Consent, FeedbackBatch, Source
 
-#: Rows redacted and written at a time: memory stays flat however long the file.
+#: Rows redacted and written at a time.
 WRITE_CHUNK = 2000
+#: Files with more rows than this are imported in the background (ADR 0015): a trust's
+#: 100,000-row export takes tens of seconds, too long for a request.
+BACKGROUND_ROWS = 5000
+
+Progress = Callable[[float, str], None]
 #: The longest story typed on someone's behalf.
 MAX_STORY = 50_000
 #: Who told a story typed on their behalf.
@@ -173,11 +182,47 @@ def check_feedback(**kwargs: Any) -> ImportReport:
     return _report(prepared, batch=None, added=len(prepared.to_add), identifying=identifying)
 
 
-@transaction.atomic
+def _quiet(fraction: float, message: str = "") -> None:
+    """Progress reported nowhere (an import in the request)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Redacted:
+    """A row's comment as it will be stored: redacted text, tags and the flag."""
+
+    text: str
+    spans: list[dict[str, Any]]
+    count: int
+    identifying: bool
+
+
+def _redact_rows(
+    rows: Sequence[core.FeedbackRow], *, keep_original: bool, progress: Progress
+) -> list[_Redacted]:
+    """Redact every row's comment, :data:`WRITE_CHUNK` at a time, reporting progress from
+    0.3 to 0.8. Only the redacted form is kept (the originals stay in ``rows``)."""
+    out: list[_Redacted] = []
+    total = len(rows)
+    for i in range(0, total, WRITE_CHUNK):
+        chunk = rows[i : i + WRITE_CHUNK]
+        for result in redact_many(row.comment for row in chunk):
+            out.append(
+                _Redacted(
+                    result.text,
+                    _spans_json(result, keep_original=keep_original),
+                    len(result.spans),
+                    result.identifying,
+                )
+            )
+        done = min(total, i + WRITE_CHUNK)
+        progress(0.3 + 0.5 * done / total, f"Hid identifiers in {done:,} of {total:,} comments")
+    return out
+
+
 def import_feedback(
     *,
     project: Project,
-    user: User,
+    user: User | None,
     source: str,
     consent: str,
     rows: Iterable[Mapping[str, object]] | None = None,
@@ -186,6 +231,7 @@ def import_feedback(
     columns: Mapping[str, str | None] | None = None,
     skip_empty: bool = False,
     max_text: int = core.DEFAULT_MAX_TEXT,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import feedback rows, all or nothing; duplicates are left out and reported.
 
@@ -194,6 +240,13 @@ def import_feedback(
     ``file`` (CSV or Excel bytes or path; ``filename`` says which when bytes; its columns
     are guessed from the header unless ``columns`` maps each field to one). Each comment is
     redacted before it is stored; the original is kept only with ``KEEP_ORIGINAL`` consent.
+
+    The rows are read, checked and redacted first, writing nothing (``progress``, a job's
+    progress, hears how far it has got); then every comment is written in one transaction,
+    under the project's lock, so that an import is added whole or not at all. ``progress``
+    is not called inside that transaction (a progress write there would be invisible until
+    the end and would hold the job's row), nor after it (a cancelled job must not be
+    reported as cancelled once its rows are in).
 
     Returns:
         The report, with the new :class:`FeedbackBatch` (``None`` if every row was a
@@ -205,10 +258,12 @@ def import_feedback(
             nothing was written.
         ActionError: the file cannot be read, or the source or consent is not one of ours.
     """
-    if not selectors.can_capture(project=project, user=user):
+    report = progress or _quiet
+    if user is None or not selectors.can_capture(project=project, user=user):
         raise NotAllowed(CAPTURE_REFUSED)
     _choice(source, Source, field_name="source", what="where the feedback comes from")
     _choice(consent, Consent, field_name="consent", what="what the people who gave it agreed to")
+    report(0.02, "Reading and checking the rows")
     try:
         prepared = selectors.prepare(
             project=project,
@@ -225,15 +280,45 @@ def import_feedback(
         raise ActionError(str(error).capitalize(), field="comment") from None
     if not prepared.checked.ok:
         raise InvalidFeedback(_report(prepared, batch=None, added=0, identifying=0))
+    total = len(prepared.to_add)
+    report(0.3, f"Checked {prepared.checked.rows_read:,} rows: {total:,} to add")
+    redacted = _redact_rows(
+        prepared.to_add, keep_original=consent == Consent.KEEP_ORIGINAL, progress=report
+    )
+    report(0.85, f"Saving {total:,} comments")
+    return _write_import(
+        project=project,
+        user=user,
+        source=source,
+        consent=consent,
+        prepared=prepared,
+        redacted=redacted,
+    )
+
+
+@transaction.atomic
+def _write_import(
+    *,
+    project: Project,
+    user: User,
+    source: str,
+    consent: str,
+    prepared: selectors.Prepared,
+    redacted: Sequence[_Redacted],
+) -> ImportReport:
+    """Write the checked and redacted rows in one transaction, under the project's lock."""
     # One import at a time per project, so two cannot add the same comment twice.
     Project.objects.select_for_update().filter(pk=project.pk).first()
-    if prepared.to_add:
+    pairs = list(zip(prepared.to_add, redacted, strict=True))
+    if pairs:
         # Checked again under the lock: another import may have added some meanwhile.
         stored = selectors.stored_fingerprints(
             project=project, fingerprints=(r.fingerprint for r in prepared.to_add)
         )
         if stored:
             to_add, more = core.split_duplicates(prepared.to_add, stored)
+            kept = {row.row for row in to_add}
+            pairs = [(row, done) for row, done in pairs if row.row in kept]
             prepared = selectors.Prepared(
                 prepared.checked,
                 to_add,
@@ -243,7 +328,7 @@ def import_feedback(
                 prepared.columns,
             )
     checked = prepared.checked
-    if not prepared.to_add:
+    if not pairs:
         return _report(prepared, batch=None, added=0, identifying=0)
     batch = FeedbackBatch.objects.create(
         project=project,
@@ -252,26 +337,28 @@ def import_feedback(
         encoding=prepared.encoding,
         consent=consent,
         rows_read=checked.rows_read,
-        rows_added=len(prepared.to_add),
+        rows_added=len(pairs),
         duplicates=len(prepared.duplicates),
         created_by=user,
     )
+    keep = consent == Consent.KEEP_ORIGINAL
     identifying = 0
     now = timezone.now()
-    for i in range(0, len(prepared.to_add), WRITE_CHUNK):
-        chunk = prepared.to_add[i : i + WRITE_CHUNK]
-        results = redact_many(row.comment for row in chunk)
+    for i in range(0, len(pairs), WRITE_CHUNK):
         objects = []
-        for row, result in zip(chunk, results, strict=True):
-            identifying += result.identifying
+        for row, done in pairs[i : i + WRITE_CHUNK]:
+            identifying += done.identifying
             objects.append(
-                _comment(
+                Comment(
                     project=project,
                     batch=batch,
                     source=source,
                     consent=consent,
-                    original=row.comment,
-                    result=result,
+                    text=done.text,
+                    original_text=row.comment if keep else "",
+                    redaction_spans=done.spans,
+                    redaction_count=done.count,
+                    identifying=done.identifying,
                     external_id=row.external_id,
                     date=row.date,
                     service=row.service,
@@ -305,6 +392,59 @@ def import_feedback(
         },
     )
     return _report(prepared, batch=batch, added=batch.rows_added, identifying=identifying)
+
+
+@transaction.atomic
+def start_import(
+    *,
+    project: Project,
+    user: User,
+    upload: str,
+    name: str,
+    rows: int,
+    source: str,
+    consent: str,
+    columns: Mapping[str, str | None],
+    skip_empty: bool = False,
+) -> Job:
+    """Import a staged file (``upload``, ``name``: see ``uploads.hand_over``) in the
+    background: the job runs :func:`coproduce.web.experience.tasks.import_feedback_file`,
+    which calls :func:`import_feedback` with progress and deletes the file when done.
+
+    Raises:
+        NotAllowed: the user is not a facilitator or staff member of the project.
+        ActionError: the source or consent is not one of ours.
+    """
+    if not selectors.can_capture(project=project, user=user):
+        raise NotAllowed(CAPTURE_REFUSED)
+    _choice(source, Source, field_name="source", what="where the feedback comes from")
+    _choice(consent, Consent, field_name="consent", what="what the people who gave it agreed to")
+    job = jobs.enqueue(
+        project=project,
+        user=user,
+        kind="feedback_import",
+        title=f"Importing a feedback file of {rows:,} row{'s' if rows != 1 else ''}",
+        task="coproduce.web.experience.tasks.import_feedback_file",
+        params={
+            "project_id": project.pk,
+            "user_id": user.pk,
+            "upload": upload,
+            "name": name,
+            "source": source,
+            "consent": consent,
+            "columns": dict(columns),
+            "skip_empty": skip_empty,
+        },
+        next_url=reverse("experience:list", args=[project.pk]),
+    )
+    audit.record(
+        action="feedback.import_started",
+        by=user,
+        summary=f"Started importing a feedback file of {rows:,} rows into project {project.pk}",
+        project=project,
+        data={"job": job.pk, "rows": rows, "source": source, "consent": consent},
+    )
+    return job
 
 
 # --------------------------------------------------------------------------- stories

@@ -25,7 +25,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from coproduce.experience import feedback_import as core
-from coproduce.web.projects.models import ProjectMembership, Role
+from coproduce.web.projects import selectors as project_selectors
+from coproduce.web.projects.models import Role
 
 from .models import Comment, FeedbackBatch
 
@@ -43,10 +44,7 @@ FINGERPRINT_CHUNK = 900
 
 
 def _role(*, project: Project, user: User | AnonymousUser) -> str | None:
-    if not user.is_authenticated:
-        return None
-    membership = ProjectMembership.objects.filter(project=project, user=user).first()
-    return membership.role if membership else None
+    return project_selectors.role_in(project=project, user=user)
 
 
 def can_capture(*, project: Project, user: User | AnonymousUser) -> bool:
@@ -127,10 +125,11 @@ def filtered_comments(
     return comments.order_by("-date", "-pk")
 
 
-def services_of(project: Project) -> list[str]:
-    """The services named in the project's comments, for the list's filter."""
+def services_of(user: User | AnonymousUser, project: Project) -> list[str]:
+    """The services named in the comments this user may see, for the list's filter (a
+    service named only by held-back comments would tell of them)."""
     names = (
-        Comment.objects.filter(project=project)
+        visible_comments(user, project)
         .exclude(service="")
         .values_list("service", flat=True)
         .distinct()

@@ -3,7 +3,13 @@
 A file is staged under ``settings.DATA_DIR / "uploads" / <token> /`` (folders mode 0700, the
 file 0600), named in the uploader's session with the project it is for, and deleted when its
 rows are imported, when another feedback file is uploaded in the same session, or a day after
-it was uploaded (the measures' clean-up clears the same folder).
+it was uploaded (the measures' clean-up clears the same folder). The folder, the file names
+and the clean-up are the measures' (:mod:`coproduce.web.measures.uploads`); only the session
+entry differs.
+
+A large file is imported in the background: :func:`hand_over` takes the file out of the
+session (so a later upload does not delete it) and gives its token and name to the job,
+which finds it with :func:`job_file` and deletes it with :func:`remove` when it has finished.
 """
 
 from __future__ import annotations
@@ -16,40 +22,31 @@ from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.text import get_valid_filename
+
+from coproduce.web.measures.uploads import (
+    MAX_AGE_SECONDS,
+    _private_dir,
+    _safe_name,
+    clear_expired,
+    upload_dir,
+)
 
 SESSION_KEY = "experience.upload"
-MAX_AGE_SECONDS = 24 * 60 * 60
 
 Session = MutableMapping[str, Any]
 
-
-def upload_dir() -> Path:
-    return Path(settings.DATA_DIR) / "uploads"
-
-
-def _safe_name(name: str) -> str:
-    try:
-        return get_valid_filename(Path(name).name)
-    except SuspiciousFileOperation:
-        return "feedback.csv"
-
-
-def clear_expired(now: float | None = None) -> None:
-    """Delete every staged upload older than a day."""
-    root = upload_dir()
-    if not root.is_dir():
-        return
-    cutoff = (time.time() if now is None else now) - MAX_AGE_SECONDS
-    for folder in root.iterdir():
-        try:
-            if folder.stat().st_mtime < cutoff:
-                shutil.rmtree(folder, ignore_errors=True)
-        except OSError:
-            continue
+__all__ = [
+    "MAX_AGE_SECONDS",
+    "clear_expired",
+    "discard",
+    "hand_over",
+    "job_file",
+    "remove",
+    "stage",
+    "staged",
+    "upload_dir",
+]
 
 
 def stage(session: Session, upload: UploadedFile, *, project_pk: int) -> Path:
@@ -57,12 +54,11 @@ def stage(session: Session, upload: UploadedFile, *, project_pk: int) -> Path:
     discard(session)
     clear_expired()
     root = upload_dir()
-    root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    root.chmod(0o700)
+    _private_dir(root)
     token = secrets.token_urlsafe(16)
     folder = root / token
     folder.mkdir(mode=0o700)
-    name = _safe_name(upload.name or "")
+    name = _safe_name(upload.name or "") or "feedback.csv"
     path = folder / name
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as out:
@@ -72,33 +68,59 @@ def stage(session: Session, upload: UploadedFile, *, project_pk: int) -> Path:
     return path
 
 
-def _path_in(session: Session) -> Path | None:
+def _valid_token(token: str) -> bool:
+    return bool(token) and token.replace("-", "").replace("_", "").isalnum()
+
+
+def job_file(token: str, name: str) -> Path | None:
+    """The staged file ``name`` under ``token`` if it is still there (and not expired)."""
+    if not _valid_token(token):
+        return None
+    path = upload_dir() / token / _safe_name(name)
+    if not path.is_file() or path.parent.stat().st_mtime < time.time() - MAX_AGE_SECONDS:
+        return None
+    return path
+
+
+def remove(token: str) -> None:
+    """Delete the staged folder ``token`` (once its file is imported, or the import failed)."""
+    if _valid_token(token):
+        shutil.rmtree(upload_dir() / token, ignore_errors=True)
+
+
+def _entry(session: Session) -> tuple[str, str] | None:
     stored = session.get(SESSION_KEY)
     if not isinstance(stored, dict):
         return None
     token, name = str(stored.get("token", "")), str(stored.get("name", ""))
-    if not token or not token.replace("-", "").replace("_", "").isalnum():
-        return None
-    return upload_dir() / token / _safe_name(name)
+    return (token, name) if _valid_token(token) else None
 
 
 def staged(session: Session, *, project_pk: int) -> Path | None:
     """The file this session staged for ``project_pk``, if it is there and not expired."""
     stored = session.get(SESSION_KEY)
-    if not isinstance(stored, dict) or stored.get("project") != project_pk:
+    entry = _entry(session)
+    if entry is None or not isinstance(stored, dict) or stored.get("project") != project_pk:
         return None
-    path = _path_in(session)
-    if path is None or not path.is_file():
-        return None
-    if path.parent.stat().st_mtime < time.time() - MAX_AGE_SECONDS:
+    path = job_file(*entry)
+    if path is None:
         discard(session)
-        return None
     return path
+
+
+def hand_over(session: Session) -> tuple[str, str]:
+    """Take the staged file out of the session, without deleting it: a background import
+    now owns it (``token``, ``name``) and deletes it with :func:`remove`."""
+    entry = _entry(session)
+    session.pop(SESSION_KEY, None)
+    if entry is None:
+        raise LookupError("no file is staged in this session")
+    return entry
 
 
 def discard(session: Session) -> None:
     """Forget the session's staged file and delete it."""
-    path = _path_in(session)
+    entry = _entry(session)
     session.pop(SESSION_KEY, None)
-    if path is not None:
-        shutil.rmtree(path.parent, ignore_errors=True)
+    if entry is not None:
+        remove(entry[0])

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from coproduce.participation.payments import spreadsheet_safe
 from coproduce.web.accounts.models import User
 from coproduce.web.errors import ActionError, NotAllowed
 from coproduce.web.projects import selectors as project_selectors
@@ -92,10 +93,11 @@ def _query_without_page(request: HttpRequest) -> str:
 def comment_list(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_of(request, pk)
     user = request.user
-    form = FilterForm(request.GET or None, services=selectors.services_of(project))
+    form = FilterForm(request.GET or None, services=selectors.services_of(user, project))
     filters = form.filters()
     comments = selectors.filtered_comments(user, project, filters).select_related("batch")
     perms = selectors.permissions(project=project, user=user)
+    held_back = selectors.held_back_count(user, project)
     return render(
         request,
         "experience/list.html",
@@ -105,10 +107,9 @@ def comment_list(request: HttpRequest, pk: int) -> HttpResponse:
             "filters": filters,
             **paginate(request, comments),
             "query": _query_without_page(request),
-            "held_back": selectors.held_back_count(user, project),
+            "held_back": held_back,
             "to_review": selectors.to_review_count(project=project) if perms["can_review"] else 0,
-            "any_comments": selectors.visible_comments(user, project).exists()
-            or selectors.held_back_count(user, project) > 0,
+            "any_comments": held_back > 0 or selectors.visible_comments(user, project).exists(),
             "is_overview": True,
             **perms,
         },
@@ -134,11 +135,6 @@ def comment_detail(request: HttpRequest, pk: int, comment_pk: int) -> HttpRespon
     )
 
 
-def _safe_cell(text: str) -> str:
-    """Text that a spreadsheet will not run as a formula (as the measures' download)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -148,7 +144,7 @@ class _Echo:
 def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     """The comments the list shows (same filters), redacted text only, as CSV."""
     project = project_of(request, pk)
-    form = FilterForm(request.GET or None, services=selectors.services_of(project))
+    form = FilterForm(request.GET or None, services=selectors.services_of(request.user, project))
     rows = selectors.export_rows(request.user, project, form.filters())
     writer = csv.writer(_Echo())
 
@@ -162,11 +158,11 @@ def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
                     c.pk,
                     c.date.isoformat() if c.date else "",
                     c.source,
-                    _safe_cell(c.service),
-                    _safe_cell(c.question),
+                    spreadsheet_safe(c.service),
+                    spreadsheet_safe(c.question),
                     c.rating or "",
-                    _safe_cell(c.teller_role),
-                    _safe_cell(c.text),
+                    spreadsheet_safe(c.teller_role),
+                    spreadsheet_safe(c.text),
                 ]
             )
 

@@ -83,6 +83,7 @@ def _context(project: Project, path: Path, table: core.Table, form: ColumnsForm)
         "file_name": path.name,
         "encoding": table.encoding,
         "row_count": len(table.rows),
+        "background": len(table.rows) > actions.BACKGROUND_ROWS,
         "columns": table.columns,
         "preview": _preview(table),
     }
@@ -122,6 +123,38 @@ def columns(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "experience/import_columns.html", context)
 
 
+def _import_in_background(
+    request: HttpRequest, project: Project, table: core.Table, form: ColumnsForm
+) -> HttpResponse:
+    """Hand the staged file to a background job and show its progress (ADR 0015)."""
+    upload, name = uploads.hand_over(request.session)
+    try:
+        job = actions.start_import(
+            project=project,
+            user=user_of(request),
+            upload=upload,
+            name=name,
+            rows=len(table.rows),
+            columns=form.mapping(),
+            source=form.cleaned_data["source"],
+            consent=form.cleaned_data["consent"],
+            skip_empty=bool(form.cleaned_data.get("skip_empty")),
+        )
+    except NotAllowed as refused:
+        uploads.remove(upload)
+        raise PermissionDenied(refused.message) from None
+    except ActionError as error:
+        uploads.remove(upload)
+        messages.error(request, error.message)
+        return redirect("experience:import", pk=project.pk)
+    messages.success(
+        request,
+        "The import has started. This page shows how far it has got; the comments appear "
+        "all at once when it has finished.",
+    )
+    return redirect("jobs:detail", job_id=job.pk)
+
+
 @login_required
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
@@ -133,6 +166,8 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     form = ColumnsForm(request.POST, columns=table.columns)
     if not form.is_valid():
         return redirect("experience:import_columns", pk=project.pk)
+    if len(table.rows) > actions.BACKGROUND_ROWS:
+        return _import_in_background(request, project, table, form)
     try:
         report = actions.import_feedback(
             project=project,

@@ -280,14 +280,16 @@ def create_touchpoint(
     return Status(201, touchpoint)
 
 
-def _emotion_out(record: EmotionRecord, *, comment_shown: bool) -> dict[str, Any]:
+def _emotion_out(
+    record: EmotionRecord, *, comment_shown: bool, excerpt_shown: bool = True
+) -> dict[str, Any]:
     return {
         "id": record.pk,
         "touchpoint_id": record.touchpoint_id,
         "valence": record.valence,
         "intensity": record.intensity,
         "emotion_words": list(record.emotion_words),
-        "excerpt": record.excerpt,
+        "excerpt": record.excerpt if excerpt_shown else selectors.HELD_BACK,
         "source": record.source,
         "teller_role": record.teller_role,
         "comment_id": record.comment_id if comment_shown else None,
@@ -300,11 +302,12 @@ def _emotion_out(record: EmotionRecord, *, comment_shown: bool) -> dict[str, Any
 def list_emotions(request: HttpRequest, project_id: int, journey_id: int) -> Any:
     project = _project(request, project_id)
     journey = selectors.journey_in(project=project, pk=journey_id)
-    user = _user(request)
+    sees = selectors.sees_identifying(project=project, user=_user(request))
     return [
         _emotion_out(
             record,
-            comment_shown=selectors.comment_visible(record=record, project=project, user=user),
+            comment_shown=selectors.comment_visible(record=record, sees_identifying=sees),
+            excerpt_shown=selectors.excerpt_visible(record=record, sees_identifying=sees),
         )
         for record in selectors.emotions_of(journey=journey)
     ]

@@ -18,7 +18,14 @@ from django.utils.safestring import SafeString
 from coproduce.experience.journey import JourneySummary
 from coproduce.spc.icons import INK_DARK as INK
 from coproduce.spc.render import HIGHLIGHTS, SCHEMA
-from coproduce.web.participation.charts import _config, draw
+from coproduce.web.participation import charts as participation_charts
+
+# The journey map is drawn exactly as the participation charts are (same theme, same cached
+# SVG drawing). participation.charts exposes ``draw`` but keeps its theme private; rather than
+# copy it, these two thin public names are the one place this app reaches into it. Moving
+# ``_config`` to a public shared helper belongs to the participation app (noted in review).
+chart_config = participation_charts._config
+draw = participation_charts.draw
 
 BLUE, PURPLE, RED = HIGHLIGHTS[1], HIGHLIGHTS[2], HIGHLIGHTS[0]
 HOTSPOT = "Hotspot"
@@ -212,7 +219,7 @@ def map_spec(summary: JourneySummary) -> Spec | None:
                 "strokeDash": "independent",
             },
         },
-        "config": _config(),
+        "config": chart_config(),
     }
 
 

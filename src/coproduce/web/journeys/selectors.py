@@ -10,7 +10,8 @@ Who may do what (docs/adr/0017):
 * members who are not observers (facilitators, staff, patient and carer partners) build
   journeys, record emotions, map themes and set agency and nature;
 * facilitators delete journeys, stages, touchpoints and emotion records; they alone see which
-  comment an emotion record came from when that comment is flagged as identifying.
+  comment an emotion record came from, and its excerpt, when that comment is flagged as
+  identifying (held back for review).
 """
 
 from __future__ import annotations
@@ -133,12 +134,30 @@ def emotions_at(*, touchpoint: Touchpoint) -> QuerySet[EmotionRecord]:
     )
 
 
-def comment_visible(*, record: EmotionRecord, project: Project, user: User | AnonymousUser) -> bool:
-    """Whether ``user`` may see which comment ``record`` came from (identifying comments
+def sees_identifying(*, project: Project, user: User | AnonymousUser) -> bool:
+    """Whether ``user`` sees what identifying comments hold back (facilitators only).
+
+    Asked once per page, not once per record (it is a query)."""
+    return can_manage(project=project, user=user)
+
+
+def comment_visible(*, record: EmotionRecord, sees_identifying: bool) -> bool:
+    """Whether the reader may see which comment ``record`` came from (identifying comments
     are held back from everyone but facilitators)."""
     if record.comment is None:
         return False
-    return not record.comment.identifying or can_manage(project=project, user=user)
+    return not record.comment.identifying or sees_identifying
+
+
+def excerpt_visible(*, record: EmotionRecord, sees_identifying: bool) -> bool:
+    """Whether the reader may see the record's excerpt: an excerpt taken from a comment held
+    back as identifying is held back with it (from everyone but facilitators)."""
+    if record.comment is None or not record.comment.identifying:
+        return True
+    return sees_identifying
+
+
+HELD_BACK = "[held back: the comment it came from is waiting for review]"
 
 
 def comment_in(*, project: Project, pk: int) -> Comment | None:

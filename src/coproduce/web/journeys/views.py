@@ -426,10 +426,12 @@ def touchpoint_detail(
     page = Paginator(selectors.emotions_at(touchpoint=touchpoint), PER_PAGE).get_page(
         request.GET.get("page")
     )
+    sees = selectors.sees_identifying(project=project, user=request.user)
     rows = [
         (
             record,
-            selectors.comment_visible(record=record, project=project, user=request.user),
+            selectors.comment_visible(record=record, sees_identifying=sees),
+            selectors.excerpt_visible(record=record, sees_identifying=sees),
         )
         for record in page.object_list
     ]
@@ -605,8 +607,14 @@ def emotions_csv(request: HttpRequest, pk: int, journey_pk: int) -> HttpResponse
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
+    sees = selectors.sees_identifying(project=project, user=request.user)
     for record in selectors.emotions_of(journey=journey):
-        shown = selectors.comment_visible(record=record, project=project, user=request.user)
+        shown = selectors.comment_visible(record=record, sees_identifying=sees)
+        excerpt = (
+            record.excerpt
+            if selectors.excerpt_visible(record=record, sees_identifying=sees)
+            else selectors.HELD_BACK
+        )
         writer.writerow(
             [
                 _cell(v)
@@ -621,7 +629,7 @@ def emotions_csv(request: HttpRequest, pk: int, journey_pk: int) -> HttpResponse
                     "; ".join(record.emotion_words),
                     record.source,
                     record.teller_role,
-                    record.excerpt,
+                    excerpt,
                     record.comment_id if shown else "",
                     record.created_at.date().isoformat(),
                 )

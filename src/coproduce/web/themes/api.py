@@ -232,7 +232,7 @@ def list_themes(request: HttpRequest, project_id: int) -> Any:
 def theme_comments(request: HttpRequest, project_id: int, theme_id: int) -> Any:
     """The theme's comments that the reader may see, most typical first."""
     project = _project(request, project_id)
-    theme = _theme(project, theme_id)
+    theme = selectors.visible_theme_in(user=_user(request), project=project, pk=theme_id)
     return _Converted(selectors.theme_comments(user=_user(request), theme=theme))
 
 

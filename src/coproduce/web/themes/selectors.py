@@ -20,7 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from coproduce.experience.sentiment import FIVE_POINT, THREE_WAY
@@ -157,6 +158,19 @@ def theme_in(*, project: Project, pk: int) -> Theme:
         raise Http404("No such theme.") from None
 
 
+def visible_theme_in(*, user: User | AnonymousUser, project: Project, pk: int) -> Theme:
+    """The project's theme ``pk`` as this reader may see it: facilitators see every theme;
+    others only a theme with a comment they may see (its label and terms come from its
+    comments' words, so a theme of held-back comments only is not theirs to see). 404
+    otherwise, as :func:`theme_summary` leaves such a theme out."""
+    theme = theme_in(project=project, pk=pk)
+    if can_edit(project=project, user=user):
+        return theme
+    if not visible_comments(user=user, project=project).filter(theme_link__theme=theme).exists():
+        raise Http404("No such theme.")
+    return theme
+
+
 def theme_summary(
     user: User | AnonymousUser, project: Project, *, with_examples: bool = False
 ) -> list[ThemeSummary]:
@@ -199,7 +213,7 @@ def theme_summary(
 
 def _examples(themes: Sequence[Theme], visible: QuerySet[Comment]) -> dict[int, list[Comment]]:
     """Up to EXAMPLES visible comments per theme: its stored examples first (those the
-    reader may see), then its heaviest visible members."""
+    reader may see), then its heaviest visible members. Two queries, however many themes."""
     wanted = {t.pk: [int(c) for c in t.examples] for t in themes}
     stored = {
         c.pk: c
@@ -207,17 +221,28 @@ def _examples(themes: Sequence[Theme], visible: QuerySet[Comment]) -> dict[int, 
             theme_link__theme__in=[t.pk for t in themes]
         )
     }
-    result: dict[int, list[Comment]] = {}
-    for theme in themes:
-        chosen = [stored[c] for c in wanted[theme.pk] if c in stored][:EXAMPLES]
-        if len(chosen) < EXAMPLES:
-            more = (
-                visible.filter(theme_link__theme=theme)
-                .exclude(pk__in=[c.pk for c in chosen])
-                .order_by("-theme_link__weight", "pk")[: EXAMPLES - len(chosen)]
-            )
-            chosen.extend(more)
-        result[theme.pk] = chosen
+    result: dict[int, list[Comment]] = {
+        t.pk: [stored[c] for c in wanted[t.pk] if c in stored][:EXAMPLES] for t in themes
+    }
+    short = [t.pk for t in themes if len(result[t.pk]) < EXAMPLES]
+    if short:
+        # The heaviest few of each short theme, ranked in the database (a window function,
+        # in SQLite 3.25+ and PostgreSQL alike), so a theme of 10,000 comments sends three.
+        rank = Window(
+            RowNumber(),
+            partition_by=[F("theme_link__theme_id")],
+            order_by=[F("theme_link__weight").desc(), F("pk").asc()],
+        )
+        heaviest = (
+            visible.filter(theme_link__theme__in=short)
+            .annotate(theme_id=F("theme_link__theme_id"), rank=rank)
+            .filter(rank__lte=2 * EXAMPLES)
+            .order_by("theme_id", "rank")
+        )
+        for comment in heaviest:
+            chosen = result[comment.theme_id]
+            if len(chosen) < EXAMPLES and all(c.pk != comment.pk for c in chosen):
+                chosen.append(comment)
     return result
 
 
@@ -378,6 +403,9 @@ def has_predictions(*, project: Project, scheme: str) -> bool:
 # --------------------------------------------------------------------------- export
 
 
+#: Comments read (with their labels) at a time by the export.
+EXPORT_CHUNK = 2000
+
 EXPORT_HEADER = [
     "comment id",
     "date",
@@ -400,8 +428,10 @@ def export_rows(*, user: User | AnonymousUser, project: Project) -> Iterable[lis
         .select_related("theme_link__theme")
         .order_by("pk")
     )
-    for chunk_start in range(0, comments.count(), 2000):
-        chunk = list(comments[chunk_start : chunk_start + 2000])
+    last = 0
+    while chunk := list(comments.filter(pk__gt=last)[:EXPORT_CHUNK]):
+        # Read by id, not by a growing offset (which rereads every earlier row).
+        last = chunk[-1].pk
         labels = labels_by_comment(chunk)
         for comment in chunk:
             link = getattr(comment, "theme_link", None)

@@ -10,7 +10,7 @@ when the results are saved.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -106,9 +106,20 @@ def find_project_themes(
     }
 
 
-def _comment_chunks(project: Project) -> list[list[tuple[int, str]]]:
-    rows = list(Comment.objects.filter(project=project).order_by("pk").values_list("pk", "text"))
-    return [rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK)]
+def _comment_chunks(project: Project) -> Iterator[list[tuple[int, str]]]:
+    """The project's comments (id, redacted text), :data:`CHUNK` at a time in id order:
+    one chunk in memory at a time, each read by id (no growing offset), whatever the size."""
+    last = 0
+    while True:
+        chunk = list(
+            Comment.objects.filter(project=project, pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "text")[:CHUNK]
+        )
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1][0]
 
 
 def _names(table: np.ndarray, labels: Sequence[str]) -> list[list[str]]:
@@ -139,10 +150,9 @@ def classify_project(
         progress(0.05, "Loading the framework classifier (training it the first time)")
         framework = classifiers.framework_models(classifiers.reference_set())
         model = framework.classifier
-    chunks = _comment_chunks(project)
     stored = done = 0
-    total = sum(len(c) for c in chunks) or 1
-    for chunk in chunks:
+    total = Comment.objects.filter(project=project).count() or 1
+    for chunk in _comment_chunks(project):
         ids = [pk for pk, _ in chunk]
         texts = [text for _, text in chunk]
         if framework is not None:

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from coproduce.participation.payments import spreadsheet_safe
 from coproduce.web.accounts.models import User
 from coproduce.web.errors import ActionError
 from coproduce.web.experience.models import Comment
@@ -73,8 +74,13 @@ def _latest_job(project: Project, kind: str) -> Job | None:
     return job
 
 
-def _comment_rows(comments: list[Comment]) -> list[dict[str, Any]]:
-    labels = selectors.labels_by_comment(comments)
+def _comment_rows(
+    comments: list[Comment], labels: dict[int, dict[str, list[str]]] | None = None
+) -> list[dict[str, Any]]:
+    """Each comment with its sentiment words and labels (``labels``: already read, else read
+    here in one query)."""
+    if labels is None:
+        labels = selectors.labels_by_comment(comments)
     return [
         {
             "comment": c,
@@ -99,13 +105,14 @@ def _theme_url(project: Project, theme: Theme | int) -> str:
 def theme_list(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_of(request, pk)
     summary = selectors.theme_summary(request.user, project, with_examples=True)
+    labels = selectors.labels_by_comment([c for s in summary for c in s.examples])
     return render(
         request,
         "themes/list.html",
         _context(
             request,
             project,
-            themes=[{"theme": s, "rows": _comment_rows(list(s.examples))} for s in summary],
+            themes=[{"theme": s, "rows": _comment_rows(list(s.examples), labels)} for s in summary],
             comment_count=selectors.visible_comments(user=request.user, project=project).count(),
             unthemed=selectors.unthemed_count(user=request.user, project=project),
             edited=selectors.edited_themes(project=project).count(),
@@ -152,7 +159,7 @@ def find(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     project = project_of(request, pk)
-    theme = selectors.theme_in(project=project, pk=theme_pk)
+    theme = selectors.visible_theme_in(user=request.user, project=project, pk=theme_pk)
     page = _page(request, selectors.theme_comments(user=request.user, theme=theme))
     can_edit = selectors.can_edit(project=project, user=request.user)
     move_form = None
@@ -295,11 +302,6 @@ def move(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- export
 
 
-def _safe_cell(text: str) -> str:
-    """Text that a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 def export(request: HttpRequest, pk: int) -> HttpResponse:
     """The comments the reader may see, redacted, with theme, labels and sentiment."""
@@ -310,7 +312,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(selectors.EXPORT_HEADER)
     for row in selectors.export_rows(user=request.user, project=project):
-        writer.writerow([_safe_cell(cell) for cell in row])
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
     return response
 
 
