@@ -284,7 +284,10 @@ def build_parser() -> argparse.ArgumentParser:
     from coproduce.commands import feedback
 
     feedback.add_parser(commands)
-    from coproduce.commands import worker
+    from coproduce.commands import deliberation, kano, worker
+
+    kano.add_parser(commands)
+    deliberation.add_parser(commands)
 
     worker.add_parser(commands)
 
