@@ -171,3 +171,20 @@ def test_themes_of_the_framework_comments_are_found_quickly_and_read_well() -> N
     assert sum(t.size for t in found.themes) + len(found.unassigned) == len(data.texts)
     labels = " | ".join(t.label for t in found.themes)
     assert "wait" in labels and "staff" in labels
+
+
+def test_an_exact_fit_of_a_few_comments_raises_no_warning() -> None:
+    """Found on PostgreSQL by schemathesis: NMF's residual of -0.0 gave a RuntimeWarning
+    (an error under the test settings, a 500 through the API's split)."""
+    import warnings
+
+    from coproduce.experience.themes import ThemeOptions, find_themes
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = find_themes(
+            ["kind", "wait long", "kind", "kind"],
+            ids=["a", "b", "c", "d"],
+            options=ThemeOptions(k=2),
+        )
+    assert sorted(t.size for t in found.themes) == [1, 3]

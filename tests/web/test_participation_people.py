@@ -843,7 +843,7 @@ def test_audit_summaries_hold_no_names_contact_details_or_answers(team: dict[str
         "12 Harbour Road",
         "07700",
         "roma",
-        "35",
+        "35-to-44",
         "Sickle",
         "Taxi",
     ]

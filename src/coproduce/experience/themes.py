@@ -206,6 +206,9 @@ def _factorise(x: Any, k: int, options: ThemeOptions) -> tuple[np.ndarray, np.nd
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
+        # An exact fit (a handful of comments) leaves a residual of -0.0 whose square root
+        # scikit-learn reports as invalid; the factors themselves are fine.
+        warnings.filterwarnings("ignore", "invalid value encountered in sqrt", RuntimeWarning)
         w = np.asarray(model.fit_transform(x))
     return w, np.asarray(model.components_)
 
