@@ -12,7 +12,7 @@ PORT ?= 8000
 .DEFAULT_GOAL := help
 .PHONY: help run test install-web install-dev system-deps lint typecheck \
         test-sqlite test-postgres test-fast lock update-frontend clean \
-        bench bench-spc bench-mfi bench-redact bench-feedback bench-deliberation
+        bench bench-spc bench-mfi bench-redact bench-feedback bench-deliberation bench-votes
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -59,7 +59,7 @@ test: install-dev system-deps lint typecheck test-sqlite test-postgres ## everyt
 test-fast: install-dev ## unit and database tests on SQLite, no browser
 	$(BIN)/pytest -m "not browser" -q
 
-bench: bench-spc bench-mfi bench-redact bench-feedback bench-deliberation ## every benchmark, one after another
+bench: bench-spc bench-mfi bench-redact bench-feedback bench-deliberation bench-votes ## every benchmark, one after another
 
 bench-spc: install-dev ## time SPC (200,000 series x 36) against clinical-qikit; BENCH_SPC_ARGS="--series 2000"
 	$(BIN)/python benchmarks/spc_bench.py $(BENCH_SPC_ARGS)
@@ -75,6 +75,10 @@ bench-feedback: install-dev ## feedback classification and sentiment: macro-F1 (
 
 bench-deliberation: install-dev ## opinion groups, consensus and bridging for 10,000 x 1,000 votes against red-dwarf (issue 7)
 	$(BIN)/python benchmarks/deliberation_bench.py $(BENCH_DELIBERATION_ARGS)
+
+bench-votes: install-dev system-deps ## vote submissions under load (wrk) on SQLite and PostgreSQL, lost votes counted (issue 7)
+	@command -v wrk >/dev/null || { echo "bench-votes needs wrk: sudo apt-get install wrk"; exit 1; }
+	$(BIN)/python benchmarks/vote_load.py $(BENCH_VOTES_ARGS)
 
 lock: ## re-resolve requirements/constraints.txt from pyproject.toml
 	scripts/lock.sh

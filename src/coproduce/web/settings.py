@@ -91,6 +91,10 @@ INSTALLED_APPS = [
     "coproduce.web.themes",
     "coproduce.web.journeys",
     "coproduce.web.ebcd",
+    "coproduce.web.takepart",
+    "coproduce.web.deliberate",
+    "coproduce.web.kanosurvey",
+    "coproduce.web.decide",
     "coproduce.web.api",
     "ninja",
 ]
@@ -134,7 +138,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Each server thread keeps its connection (measured: opening one per request, with its
+    # PRAGMAs, held vote submission to ~170/s against ~480/s kept; benchmarks/vote_load.py).
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers carry on while one writer commits; IMMEDIATE takes
         # the write lock at BEGIN so concurrent writers queue instead of failing.

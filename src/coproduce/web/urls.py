@@ -17,6 +17,10 @@ urlpatterns = [
     path("projects/<int:pk>/themes/", include("coproduce.web.themes.urls")),
     path("projects/<int:pk>/journeys/", include("coproduce.web.journeys.urls")),
     path("projects/<int:pk>/ebcd/", include("coproduce.web.ebcd.urls")),
+    path("projects/<int:pk>/deliberation/", include("coproduce.web.deliberate.urls")),
+    path("projects/<int:pk>/kano/", include("coproduce.web.kanosurvey.urls")),
+    path("projects/<int:pk>/decisions/", include("coproduce.web.decide.urls")),
+    path("take-part/", include("coproduce.web.takepart.urls")),
     path("jobs/", include("coproduce.web.jobs.urls")),
     path(
         "organisations/<int:org_pk>/board/",

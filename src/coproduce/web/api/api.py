@@ -299,3 +299,13 @@ api.add_router("", themes_router)
 api.add_router("", journeys_router)
 api.add_router("", ebcd_router)
 api.add_router("", jobs_router)
+
+from coproduce.web.decide.api import router as decide_router  # noqa: E402
+from coproduce.web.deliberate.api import router as deliberate_router  # noqa: E402
+from coproduce.web.kanosurvey.api import router as kanosurvey_router  # noqa: E402
+from coproduce.web.takepart.api import router as takepart_router  # noqa: E402
+
+api.add_router("", takepart_router)
+api.add_router("", deliberate_router)
+api.add_router("", kanosurvey_router)
+api.add_router("", decide_router)
