@@ -22,11 +22,11 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from coproduce.commands.output import CommandError, atomic_write
 
 PROG = "coproduce deliberation"
 
@@ -91,7 +91,7 @@ def run_analyse(args: argparse.Namespace) -> int:
     """Run ``deliberation analyse``; 0 on success, 2 (after one line on stderr) on bad input."""
     try:
         return _analyse(args)
-    except _Exit as error:
+    except (_Exit, CommandError) as error:
         sys.stderr.write(f"{PROG} analyse: {error}\n")
         return 2
 
@@ -196,28 +196,6 @@ def _output_path(value: str) -> Path:
     return path
 
 
-def _atomic_write(target: Path, text: str) -> None:
-    """Write to a temporary file beside ``target``, then rename it: all or nothing."""
-    try:
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    except OSError as error:
-        raise _Exit(f"cannot write {target}: {error.strerror or error}") from None
-    temp = Path(name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        temp.chmod(0o666 & ~umask)
-        temp.replace(target)
-    except OSError as error:
-        temp.unlink(missing_ok=True)
-        raise _Exit(f"cannot write {target}: {error.strerror or error}") from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
 def _analyse(args: argparse.Namespace) -> int:
     output = _output_path(args.output)
     participants_path = Path(args.participants)
@@ -230,7 +208,8 @@ def _analyse(args: argparse.Namespace) -> int:
     matrix = vote_matrix(votes, participants=tuple(constituency))
     result = analyse(matrix, [constituency[p] for p in matrix.participants], seed=args.seed)
     document = summary_document(result)
-    _atomic_write(output, json.dumps(document, indent=1, allow_nan=False) + "\n")
+    text = json.dumps(document, indent=1, allow_nan=False) + "\n"
+    atomic_write(output, lambda path: path.write_text(text, encoding="utf-8"))
     groups = result.groups
     sys.stderr.write(
         f"{PROG} analyse: {len(matrix.participants):,} participants "

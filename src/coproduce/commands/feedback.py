@@ -22,13 +22,12 @@ nothing but the standard library; Polars, NumPy and scikit-learn load when a sub
 from __future__ import annotations
 
 import argparse
-import errno
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from coproduce.commands.output import atomic_write, csv_path, write_csv
 
 if TYPE_CHECKING:
     import polars as pl
@@ -242,62 +241,6 @@ def _labels(frame: pl.DataFrame, names: list[str], where: Where, file: str) -> A
     return table
 
 
-# --------------------------------------------------------------------------- writing
-
-
-def _output_path(value: str | None) -> Path | None:
-    if value is None:
-        return None
-    path = Path(value)
-    if path.suffix.lower() != ".csv":
-        raise _Exit(f"cannot write {path.name}: the output must be a .csv file")
-    return path
-
-
-def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
-    """Write to a temporary file beside ``target``, then rename it: all or nothing."""
-    try:
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    except OSError as error:
-        raise _Exit(f"cannot write {target}: {error.strerror or error}") from None
-    os.close(fd)
-    temp = Path(name)
-    try:
-        write(temp)
-        umask = os.umask(0)
-        os.umask(umask)
-        temp.chmod(0o666 & ~umask)
-        temp.replace(target)
-    except OSError as error:
-        temp.unlink(missing_ok=True)
-        raise _Exit(f"cannot write {target}: {error.strerror or error}") from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
-def _write(frame: pl.DataFrame, target: Path | None) -> None:
-    """CSV, UTF-8, quoted where needed (label names with commas stay whole)."""
-    if target is not None:
-        _atomic_write(target, lambda path: frame.write_csv(path))
-        return
-    sys.stdout.flush()
-    buffer = getattr(sys.stdout, "buffer", None)
-    try:
-        if buffer is not None:
-            buffer.write(frame.write_csv().encode("utf-8"))
-            buffer.flush()
-        else:
-            sys.stdout.write(frame.write_csv())
-            sys.stdout.flush()
-    except BrokenPipeError:  # `… | head` closed the pipe: stop quietly
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except OSError as error:
-        if error.errno != errno.EPIPE:
-            raise
-
-
 # --------------------------------------------------------------------------- classify
 
 
@@ -307,7 +250,7 @@ def run_classify(args: argparse.Namespace) -> int:
 
 
 def _classify(args: argparse.Namespace) -> int:
-    output = _output_path(args.output)
+    output = csv_path(args.output)
     train = _source(args.train)
     train_text = train.column(args.text_col, option="--text-col")
     assert train_text is not None
@@ -342,7 +285,7 @@ def _classify(args: argparse.Namespace) -> int:
     predicted = predict_labels(model, new_texts)
     columns = [ids.alias(input_id)]
     columns.extend(pl.Series(name, predicted[:, j]) for j, name in enumerate(names))
-    _write(pl.DataFrame(columns), output)
+    write_csv(pl.DataFrame(columns), output)
     return 0
 
 
@@ -355,8 +298,8 @@ def run_themes(args: argparse.Namespace) -> int:
 
 
 def _themes(args: argparse.Namespace) -> int:
-    output = _output_path(args.output)
-    extra = _output_path(args.themes_output)
+    output = csv_path(args.output)
+    extra = csv_path(args.themes_output)
     source = _source(args.input)
     text = source.column(args.text_col, option="--text-col")
     assert text is not None
@@ -409,8 +352,8 @@ def _themes(args: argparse.Namespace) -> int:
                 "examples": ["; ".join(t.examples) for t in found.themes],
             }
         )
-        _atomic_write(extra, lambda path: listing.write_csv(path))
-    _write(result, output)
+        atomic_write(extra, lambda path: listing.write_csv(path))
+    write_csv(result, output)
     return 0
 
 
@@ -423,7 +366,7 @@ def run_redact(args: argparse.Namespace) -> int:
 
 
 def _redact(args: argparse.Namespace) -> int:
-    output = _output_path(args.output)
+    output = csv_path(args.output)
     source = _source(args.input)
     text_col = source.column(args.text_col, option="--text-col")
     assert text_col is not None
@@ -444,7 +387,7 @@ def _redact(args: argparse.Namespace) -> int:
     if values:
         redacted = redacted.scatter(present.arg_true(), [r.text for r in redactions])
     frame = frame.with_columns(redacted)
-    _write(frame, output)
+    write_csv(frame, output)
     found = ", ".join(f"{counts[kind]} {kind.name}" for kind in sorted(counts, key=str)) or "none"
     changed = sum(1 for r in redactions if r.spans)
     rows = f"{frame.height:,} row{'' if frame.height == 1 else 's'}"

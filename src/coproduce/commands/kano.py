@@ -16,13 +16,12 @@ nothing but the standard library; Polars and NumPy load when the subcommand runs
 from __future__ import annotations
 
 import argparse
-import errno
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from coproduce.commands.output import csv_path, write_csv
 
 if TYPE_CHECKING:
     import polars as pl
@@ -194,61 +193,6 @@ def _source(path: str, sheet: str | None) -> Source:
     return Source(Path(path), sheet=sheet)
 
 
-# --------------------------------------------------------------------------- writing
-
-
-def _output_path(value: str | None) -> Path | None:
-    if value is None:
-        return None
-    path = Path(value)
-    if path.suffix.lower() != ".csv":
-        raise _Exit(f"cannot write {path.name}: the output must be a .csv file")
-    return path
-
-
-def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
-    """Write to a temporary file beside ``target``, then rename it: all or nothing."""
-    try:
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    except OSError as error:
-        raise _Exit(f"cannot write {target}: {error.strerror or error}") from None
-    os.close(fd)
-    temp = Path(name)
-    try:
-        write(temp)
-        umask = os.umask(0)
-        os.umask(umask)
-        temp.chmod(0o666 & ~umask)
-        temp.replace(target)
-    except OSError as error:
-        temp.unlink(missing_ok=True)
-        raise _Exit(f"cannot write {target}: {error.strerror or error}") from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
-def _write(frame: pl.DataFrame, target: Path | None) -> None:
-    if target is not None:
-        _atomic_write(target, lambda path: frame.write_csv(path))
-        return
-    sys.stdout.flush()
-    buffer = getattr(sys.stdout, "buffer", None)
-    try:
-        if buffer is not None:
-            buffer.write(frame.write_csv().encode("utf-8"))
-            buffer.flush()
-        else:
-            sys.stdout.write(frame.write_csv())
-            sys.stdout.flush()
-    except BrokenPipeError:  # `… | head` closed the pipe: stop quietly
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except OSError as error:
-        if error.errno != errno.EPIPE:
-            raise
-
-
 def result_frame(analysis: KanoAnalysis, *, importance: bool) -> pl.DataFrame:
     """The output table: one row per result, :data:`OUTPUT_COLUMNS` (less
     ``importance_mean`` unless ``importance``)."""
@@ -292,7 +236,7 @@ def run_analyse(args: argparse.Namespace) -> int:
 
 
 def _analyse(args: argparse.Namespace) -> int:
-    output = _output_path(args.output)
+    output = csv_path(args.output)
     source = _source(args.input, args.sheet)
     names: dict[str, str] = {}
     for wanted in REQUIRED_COLUMNS:
@@ -360,5 +304,5 @@ def _analyse(args: argparse.Namespace) -> int:
         at = "" if error.index is None else f"{where(error.index, series=False)}, "
         column = "" if error.column is None else f"column {error.column!r}: "
         raise _Exit(f"{at}{column}{error.reason}") from None
-    _write(result_frame(analysis, importance=importance is not None), output)
+    write_csv(result_frame(analysis, importance=importance is not None), output)
     return 0

@@ -24,13 +24,13 @@ import dataclasses
 import errno
 import os
 import sys
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from coproduce.commands.output import atomic_write
 from coproduce.commands.tables import (
     CommandError,
     Source,
@@ -203,19 +203,19 @@ def _run(args: argparse.Namespace) -> int:
         _write_stdout(result)
     elif suffix in IMAGE_SUFFIXES:
         x_title, y_title = names.x or "", names.y
-        _atomic_write(
+        atomic_write(
             output,
             lambda path: _write_image(
                 charts, path, suffix, title=args.title, x_title=x_title, y_title=y_title
             ),
         )
     elif suffix == ".csv":
-        _atomic_write(output, lambda path: _write_csv(result, path))
+        atomic_write(output, lambda path: _write_csv(result, path))
     elif suffix == ".parquet":
-        _atomic_write(output, lambda path: _write_parquet(result, path))
+        atomic_write(output, lambda path: _write_parquet(result, path))
     else:
         document = json_document(result, chart=chart.value, rules=options.rules.value)
-        _atomic_write(output, lambda path: document.write_json(path))
+        atomic_write(output, lambda path: document.write_json(path))
     return 0
 
 
@@ -264,28 +264,6 @@ def _restore_x(
 
 
 # --------------------------------------------------------------------------- writing
-
-
-def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
-    """Write to a temporary file beside ``target``, then rename it: all or nothing."""
-    try:
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    except OSError as error:
-        raise CommandError(f"cannot write {target}: {error.strerror or error}") from None
-    os.close(fd)
-    temp = Path(name)
-    try:
-        write(temp)
-        umask = os.umask(0)
-        os.umask(umask)
-        temp.chmod(0o666 & ~umask)
-        temp.replace(target)
-    except OSError as error:
-        temp.unlink(missing_ok=True)
-        raise CommandError(f"cannot write {target}: {error.strerror or error}") from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 def _write_parquet(result: pl.DataFrame, path: Path) -> None:

@@ -28,6 +28,8 @@ from typing import Any, Literal
 
 import polars as pl
 
+from coproduce.commands.output import CommandError as CommandError
+
 Kind = Literal["csv", "excel", "parquet"]
 XKind = Literal["position", "int", "float", "date", "datetime", "text"]
 
@@ -74,10 +76,6 @@ DATETIME_FORMATS = (
     "%d/%m/%Y %H:%M",
 )
 ISO_DATE = "%Y-%m-%d"
-
-
-class CommandError(Exception):
-    """A problem with the user's file or options: one line for stderr, exit status 2."""
 
 
 def _first_line(error: BaseException, limit: int = 200) -> str:
