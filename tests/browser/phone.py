@@ -65,6 +65,11 @@ class Phone:
             yield
         self.axe()
 
+    def submit(self, button: str) -> None:
+        """Press the button named ``button`` and check the page it leads to."""
+        with self.navigation():
+            self.page.get_by_role("button", name=button).click()
+
     def close(self) -> None:
         self.context.close()
         self.checker_context.close()

@@ -11,7 +11,6 @@ JavaScript on, at the same origin (so its styles load), and checked there.
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -23,47 +22,10 @@ from coproduce.web.takepart.cookies import cookie_name, hash_key
 from coproduce.web.takepart.models import JoinedVia, Voter
 from tests import universe
 
-from .axe import check_accessibility, goto, navigation
-from .conftest import TIMEOUT_MS, NewPage
+from .axe import goto, navigation
+from .conftest import NewPage
 from .people import FACILITATOR_EMAIL, make_facilitator, sign_in
-
-
-class Phone:
-    """A JavaScript-off phone page whose every page is checked with axe through a copy."""
-
-    def __init__(self, browser: Browser, live_server: LiveServer, cookie: dict[str, str]):
-        options: dict[str, Any] = {
-            "base_url": live_server.url,
-            "locale": "en-GB",
-            "viewport": {"width": 360, "height": 740},
-        }
-        self.context = browser.new_context(java_script_enabled=False, **options)
-        self.context.set_default_timeout(TIMEOUT_MS)
-        self.context.add_cookies([{**cookie, "url": live_server.url}])
-        self.page = self.context.new_page()
-        self.checker_context = browser.new_context(**options)
-        self.checker_context.set_default_timeout(TIMEOUT_MS)
-        self.checker = self.checker_context.new_page()
-        self.checker.goto("/about/")
-        self.checked = 0
-
-    def axe(self) -> None:
-        self.checker.set_content(self.page.content())
-        check_accessibility(self.checker)
-        self.checked += 1
-
-    def goto(self, path: str) -> None:
-        self.page.goto(path)
-        self.axe()
-
-    def submit(self, button: str) -> None:
-        with self.page.expect_navigation():
-            self.page.get_by_role("button", name=button).click()
-        self.axe()
-
-    def close(self) -> None:
-        self.context.close()
-        self.checker_context.close()
+from .phone import Phone
 
 
 @pytest.mark.browser
@@ -91,7 +53,7 @@ def test_phone_voter_responds_without_javascript_then_the_outcome_is_recorded(
         project=project, constituency="patient", joined_via=JoinedVia.CODE, key_hash=hash_key(raw)
     )
 
-    phone = Phone(browser, live_server, {"name": cookie_name(project.pk), "value": raw})
+    phone = Phone(browser, live_server, [{"name": cookie_name(project.pk), "value": raw}])
     page = phone.page
     try:
         phone.goto(f"/projects/{project.pk}/decisions/{dots.pk}/respond/")
