@@ -5,7 +5,9 @@ For each database: a fresh data directory (and, for PostgreSQL, a throwaway clus
 ``scripts/with-postgres.sh``); ``coproduce migrate``; a project, a conversation with S
 accepted statements and N voters with their keys, made directly through the actions (voters
 with ``Voter.objects.bulk_create``, as ``takepart`` stores them: SHA-256 of the key);
-``coproduce serve`` (waitress, ``--no-worker``) on 127.0.0.1; then ``wrk`` (Debian package)
+``coproduce serve --no-worker`` on 127.0.0.1 in each server layout asked for (``--servers``,
+default ``1x8,2x1``: one waitress process with 8 threads, then two gunicorn processes with one
+thread each; docs/adr/0025); then ``wrk`` (Debian package)
 fires ``POST /api/v1/projects/<p>/deliberation/conversations/<c>/votes`` with each voter's
 key in ``X-Voter-Key`` for D seconds over C connections, every request a new (voter,
 statement) pair (see ``vote_load.lua``).
@@ -15,8 +17,8 @@ response body; afterwards each acknowledged pair must be in the database with ex
 (lost = acknowledged pairs missing). Requests still in flight when wrk stops may be stored
 without an acknowledgement; they are counted as ``unacked_stored``, not as lost.
 
-    BENCH vote-load db=<sqlite|postgresql> votes_per_s=<v> p50_ms=<v> p95_ms=<v> p99_ms=<v>
-        acked=<n> stored=<n> lost=<n> errors=<n>  (one line)
+    BENCH vote-load db=<sqlite|postgresql> server=<P>x<T> votes_per_s=<v> p50_ms=<v>
+        p95_ms=<v> p99_ms=<v> acked=<n> stored=<n> lost=<n> errors=<n>  (one line)
 
 Target: ≥ 500 votes/s with p99 < 100 ms on 2 cores, lost=0.
 
@@ -106,7 +108,7 @@ json.dump({"acked": len(acked), "stored": len(rows), "distinct_stored": len(stor
 """
 
 
-def run_one(args: argparse.Namespace, db: str) -> dict[str, object]:
+def run_one(args: argparse.Namespace, db: str, processes: int, threads: int) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix="vote-load-"))
     env = {
         **os.environ,
@@ -143,8 +145,10 @@ def run_one(args: argparse.Namespace, db: str) -> dict[str, object]:
                 "127.0.0.1",
                 "--port",
                 str(port),
+                "--processes",
+                str(processes),
                 "--threads",
-                str(args.server_threads),
+                str(threads),
                 "--no-worker",
             ],
             env=env,
@@ -263,7 +267,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up load")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--wrk-threads", type=int, default=1)
-    parser.add_argument("--server-threads", type=int, default=8)
+    parser.add_argument(
+        "--servers",
+        type=_servers,
+        default="1x8,2x1",
+        help="server layouts to compare, PROCESSESxTHREADS, comma-separated (default: 1x8,2x1)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -288,23 +297,42 @@ def main(argv: list[str] | None = None) -> int:
             ]
             status |= subprocess.run(cmd, check=False).returncode
             continue
-        r = run_one(args, db)
-        ok = r["votes_per_s"] >= 500 and r["p99_ms"] < 100 and r["lost"] == 0  # type: ignore[operator]
-        print(f"-- {db}: {r['load_before']}; after: {r['load_after']}")
-        print(
-            f"   {args.voters} voters x {args.statements} statements, {args.connections} "
-            f"connections, {args.duration} s, server threads {args.server_threads}; "
-            f"acked {r['acked']}, rows {r['stored']} (distinct {r['distinct_stored']}), "
-            f"stored without ack {r['unacked_stored']}, non-200 {r['errors']}: {verdict(ok)}"
-        )
-        print(
-            f"BENCH vote-load db={db} votes_per_s={r['votes_per_s']:.1f} "
-            f"p50_ms={r['p50_ms']:.2f} p95_ms={r['p95_ms']:.2f} p99_ms={r['p99_ms']:.2f} "
-            f"acked={r['acked']} stored={r['stored']} lost={r['lost']} errors={r['errors']}",
-            flush=True,
-        )
-        status |= 0 if r["lost"] == 0 else 1
+        for processes, threads in args.servers:
+            r = run_one(args, db, processes, threads)
+            ok = r["votes_per_s"] >= 500 and r["p99_ms"] < 100 and r["lost"] == 0  # type: ignore[operator]
+            server = f"{processes}x{threads}"
+            kind = "waitress" if processes == 1 else "gunicorn"
+            print(f"-- {db}, {kind} {server}: {r['load_before']}; after: {r['load_after']}")
+            print(
+                f"   {args.voters} voters x {args.statements} statements, {args.connections} "
+                f"connections, {args.duration} s, {processes} process(es) x {threads} "
+                f"thread(s); acked {r['acked']}, rows {r['stored']} (distinct "
+                f"{r['distinct_stored']}), stored without ack {r['unacked_stored']}, non-200 "
+                f"{r['errors']}: {verdict(ok)}"
+            )
+            print(
+                f"BENCH vote-load db={db} server={server} votes_per_s={r['votes_per_s']:.1f} "
+                f"p50_ms={r['p50_ms']:.2f} p95_ms={r['p95_ms']:.2f} p99_ms={r['p99_ms']:.2f} "
+                f"acked={r['acked']} stored={r['stored']} lost={r['lost']} errors={r['errors']}",
+                flush=True,
+            )
+            status |= 0 if r["lost"] == 0 else 1
     return status
+
+
+def _servers(text: str) -> list[tuple[int, int]]:
+    layouts = []
+    for part in text.split(","):
+        try:
+            processes, threads = (int(x) for x in part.lower().split("x"))
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{part!r} is not PROCESSESxTHREADS, e.g. 2x1"
+            ) from None
+        if processes < 1 or threads < 1:
+            raise argparse.ArgumentTypeError(f"{part!r}: processes and threads must be 1 or more")
+        layouts.append((processes, threads))
+    return layouts
 
 
 def _strip_db(argv: list[str]) -> list[str]:

@@ -38,7 +38,14 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     _setup_django()
     from coproduce.web import serving
 
-    return serving.serve(host=args.host, port=args.port, threads=args.threads, worker=args.worker)
+    threads = args.threads if args.threads is not None else (8 if args.processes == 1 else 1)
+    return serving.serve(
+        host=args.host,
+        port=args.port,
+        threads=threads,
+        worker=args.worker,
+        processes=args.processes,
+    )
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -251,7 +258,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the web app until Ctrl-C")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="serve with N processes (gunicorn; Linux and macOS): for many people voting at an "
+        "event (default: 1, waitress)",
+    )
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads per process (default: 8 with one process, 1 with several)",
+    )
     serve.add_argument(
         "--no-worker",
         dest="worker",

@@ -41,6 +41,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="SECONDS",
         help="how often to look for new jobs when idle (default: 1)",
     )
+    # `coproduce serve --processes N` starts its job process with this (docs/adr/0025).
+    worker.add_argument("--for-serve", action="store_true", help=argparse.SUPPRESS)
     worker.set_defaults(func=run)
 
 
@@ -56,4 +58,5 @@ def run(args: argparse.Namespace) -> int:
             "are queued, and there is nothing for a worker to do.\n"
         )
         return 2
-    return worker.run(batch=args.batch, interval=args.interval)
+    kind = worker.SERVE if args.for_serve else "worker"
+    return worker.run(batch=args.batch, interval=args.interval, kind=kind)

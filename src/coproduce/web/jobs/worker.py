@@ -72,10 +72,15 @@ def make_worker(
     )
 
 
-def run(*, batch: bool = False, interval: float = 1.0, signals: bool = True) -> int:
-    """Run jobs in this thread until stopped (or, with ``batch``, until none is waiting)."""
+def run(
+    *, batch: bool = False, interval: float = 1.0, signals: bool = True, kind: str = "worker"
+) -> int:
+    """Run jobs in this thread until stopped (or, with ``batch``, until none is waiting).
+
+    ``kind`` starts the worker's id: ``coproduce serve --processes`` runs its job process
+    with ``SERVE``'s, so that the next ``serve`` recovers the jobs it left running."""
     clear_stop()
-    worker = make_worker(kind="worker", batch=batch, interval=interval)
+    worker = make_worker(kind=kind, batch=batch, interval=interval)
     if signals:
         worker.configure_signals()
     try:
