@@ -1,5 +1,6 @@
 """On a 360 x 740 phone with JavaScript off, a patient without an account answers a Kano
-survey (first half an answer, then both questions), then changes an answer; the facilitator
+survey (first half an answer, then both questions), then changes an answer and answers an
+optional equality question (age); the facilitator
 then reads the results: the Better–Worse diagram, small groups shown as "<5". Every page
 passes axe."""
 
@@ -12,7 +13,7 @@ from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
 from coproduce.web.kanosurvey import actions
-from coproduce.web.kanosurvey.models import KanoAnswerRecord
+from coproduce.web.kanosurvey.models import KanoAnswerRecord, KanoEqualityAnswer
 from coproduce.web.takepart.cookies import cookie_name, hash_key
 from coproduce.web.takepart.models import JoinedVia, Voter
 from tests import universe
@@ -29,7 +30,9 @@ def test_phone_voter_answers_a_kano_survey_then_the_facilitator_reads_the_result
 ) -> None:
     facilitator = make_facilitator()
     project = universe.make_project(facilitator, title="Kinder outpatient waits")
-    survey = actions.create_survey(project=project, title="Your clinic visit", by=facilitator)
+    survey = actions.create_survey(
+        project=project, title="Your clinic visit", equality_questions=["age_band"], by=facilitator
+    )
     reminder = actions.add_attribute(
         survey=survey, label="a text reminder the day before", by=facilitator
     )
@@ -85,6 +88,9 @@ def test_phone_voter_answers_a_kano_survey_then_the_facilitator_reads_the_result
         phone.get_by_role(
             "group", name="How would you feel if the service did not have a named nurse to call?"
         ).get_by_label("I dislike it").check()
+        phone.get_by_role("group", name="Which age group are you in?").get_by_label(
+            "25 to 34"
+        ).check()
         with device.navigation():
             phone.get_by_role("button", name="Send my answers").click()
         expect(phone.get_by_text("You have answered 2 of 2.")).to_be_visible()
@@ -92,6 +98,9 @@ def test_phone_voter_answers_a_kano_survey_then_the_facilitator_reads_the_result
     finally:
         device.close()
     assert KanoAnswerRecord.objects.filter(segment="patient").count() == 2
+    assert list(KanoEqualityAnswer.objects.values_list("question", "answer")) == [
+        ("age_band", "25 to 34")
+    ]
 
     fay = new_page()
     sign_in(fay, FACILITATOR_EMAIL)
@@ -101,3 +110,5 @@ def test_phone_voter_answers_a_kano_survey_then_the_facilitator_reads_the_result
     table = fay.get_by_role("table", name="A text reminder the day before: results by group")
     expect(table.get_by_role("row", name="People")).to_contain_text("<5")
     expect(table.get_by_role("row", name="Category")).to_contain_text("Must-be")
+    by_age = fay.get_by_role("table", name="A text reminder the day before: results by age")
+    expect(by_age.get_by_role("row", name="People")).to_contain_text("<5")

@@ -4,6 +4,7 @@ into the influence log, the API, and permissions."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import secrets
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from coproduce.web.accounts.models import User
 from coproduce.web.audit.models import AuditEvent
@@ -21,8 +23,11 @@ from coproduce.web.ebcd import actions as ebcd_actions
 from coproduce.web.errors import ActionError, NotAllowed
 from coproduce.web.improvement import actions as improvement_actions
 from coproduce.web.improvement.models import ChangeIdea
+from coproduce.web.participation import actions_people as people_actions
+from coproduce.web.participation.models import ConsentPurpose, Contribution, Outcome
 from coproduce.web.participation.models import Decision as InfluenceDecision
 from coproduce.web.projects.models import Project, Role
+from coproduce.web.takepart import actions as takepart_actions
 from coproduce.web.takepart.cookies import cookie_name, hash_key
 from coproduce.web.takepart.models import JoinedVia, Voter
 from tests.universe import PASSWORD, join, make_project, make_user
@@ -476,3 +481,152 @@ def test_api_lists_responds_and_reports_results(team) -> None:
     )
     assert created.status_code == 201
     assert created.json()["kind"] == "sense"
+
+
+# -- "you said, we did" --------------------------------------------------------------------
+
+
+def _participant(team: dict[str, Any], name: str, role: str, *, consent: bool = True) -> Any:
+    person = people_actions.add_participant(
+        project=team["project"], name=name, role=role, by=team["fac"]
+    )
+    if consent:
+        people_actions.record_consent(
+            participant=person,
+            purpose=ConsentPurpose.TAKE_PART,
+            given_on=timezone.localdate() - datetime.timedelta(days=30),
+            by=team["fac"],
+        )
+    return person
+
+
+def test_recording_the_outcome_logs_what_the_group_said_once(team) -> None:
+    decision = dot_vote(team)
+    ids = option_ids(decision)
+    ama = _participant(team, "Ama Mensah", "patient")
+    ben = _participant(team, "Ben Carer", "carer")
+    withdrawn = _participant(team, "Wil Withdrawn", "patient")
+    no_consent = _participant(team, "Nina Noconsent", "patient", consent=False)
+    for person in (ama, ben, withdrawn, no_consent):
+        voter = seat(team["project"], person.role)
+        voter.participant = person
+        voter.save()
+        actions.respond(decision=decision, voter=voter, values={ids["Parking"]: 2})
+    # Sam (staff) responds as themself; their membership is linked to a participant.
+    sam = people_actions.add_participant(
+        project=team["project"],
+        name="Sam Staff",
+        role="staff",
+        membership=team["project"].memberships.get(user=team["staff"]),
+        by=team["fac"],
+    )
+    people_actions.record_consent(
+        participant=sam,
+        purpose=ConsentPurpose.TAKE_PART,
+        given_on=timezone.localdate() - datetime.timedelta(days=30),
+        by=team["fac"],
+    )
+    member_seat = takepart_actions.member_seat(project=team["project"], user=team["staff"])
+    assert member_seat is not None
+    actions.respond(decision=decision, voter=member_seat, values={ids["Waiting"]: 3})
+    for _ in range(5):  # patients without a participant record: counted, not named
+        actions.respond(
+            decision=decision, voter=seat(team["project"], "patient"), values={ids["Waiting"]: 1}
+        )
+    consent = withdrawn.consents.get()
+    people_actions.withdraw_consent(
+        consent=consent,
+        withdrawn_on=timezone.localdate() - datetime.timedelta(days=1),
+        by=team["fac"],
+    )
+    actions.close_decision(decision=decision, by=team["fac"])
+    client = signed_in(team["fac"])
+    url = reverse("decide:outcome", args=[team["project"].pk, decision.pk])
+    response = client.post(url, {"outcome": "Start with parking", "new_change_idea": "Parking"})
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    contribution = Contribution.objects.get(project=team["project"])
+    assert decision.contribution == contribution
+    assert set(contribution.contributors.all()) == {ama, ben, sam}
+    assert contribution.outcome == Outcome.CHANGED
+    assert contribution.response == "Start with parking"
+    assert contribution.decision == decision.influence
+    assert contribution.change_idea == decision.change_idea is not None
+    said = contribution.said
+    assert said.startswith(
+        "Dot vote in the project on “Which should we work on first?”: 10 responses."
+    )
+    assert "Options: Parking; Waiting; Information." in said
+    assert "Patients (8 responded), dots: " in said
+    assert "Carers and family (<5 responded): not shown separately." in said
+    assert "Staff (<5 responded): not shown separately." in said
+    assert "Overall: everyone counted once (10 responded), dots: Parking 8, Waiting 8" in said
+    # Recorded again: the same entry is updated, never duplicated.
+    client.post(
+        url,
+        {
+            "outcome": "Not this year",
+            "change_idea": str(decision.change_idea.pk),
+            "influence_outcome": "not_taken_forward",
+        },
+    )
+    assert Contribution.objects.count() == 1
+    contribution.refresh_from_db()
+    assert contribution.outcome == Outcome.NOT_TAKEN_FORWARD
+    assert contribution.response == "Not this year"
+    # The results page says so and links to "You said, we did".
+    page = signed_in(team["staff"]).get(
+        reverse("decide:detail", args=[team["project"].pk, decision.pk])
+    )
+    html = page.content.decode()
+    assert reverse("participation:you_said_we_did", args=[team["project"].pk]) in html
+    log = signed_in(team["observer"]).get(
+        reverse("participation:you_said_we_did", args=[team["project"].pk])
+    )
+    assert "Not this year" in log.content.decode()
+
+
+def test_reasons_never_reach_the_influence_log(team) -> None:
+    decision = actions.create_decision(
+        project=team["project"], question="Print the leaflet?", kind="consent", by=team["fac"]
+    )
+    ama = _participant(team, "Ama Mensah", "patient")
+    voter = seat(team["project"], "patient")
+    voter.participant = ama
+    voter.save()
+    actions.respond(decision=decision, voter=voter, answer="block", reason=REASON)
+    actions.close_decision(decision=decision, by=team["fac"])
+    actions.record_outcome(
+        decision=decision,
+        outcome="Not printed",
+        influence_outcome="not_taken_forward",
+        by=team["fac"],
+    )
+    contribution = Contribution.objects.get()
+    assert REASON not in contribution.said
+    assert "It does not pass: 1 block." in contribution.said
+    assert list(contribution.contributors.all()) == [ama]
+
+
+def test_without_anyone_to_name_there_is_no_contribution(team) -> None:
+    decision = dot_vote(team)
+    ids = option_ids(decision)
+    actions.respond(
+        decision=decision, voter=seat(team["project"], "patient"), values={ids["Parking"]: 1}
+    )
+    actions.close_decision(decision=decision, by=team["fac"])
+    actions.record_outcome(decision=decision, outcome="Parking", by=team["fac"])
+    decision.refresh_from_db()
+    assert decision.influence is not None and decision.contribution is None
+    assert not Contribution.objects.exists()
+    html = (
+        signed_in(team["fac"])
+        .get(reverse("decide:detail", args=[team["project"].pk, decision.pk]))
+        .content.decode()
+    )
+    assert "nobody to name as contributors" in html
+    with pytest.raises(ActionError) as refused:
+        actions.record_outcome(
+            decision=decision, outcome="Parking", influence_outcome="maybe", by=team["fac"]
+        )
+    assert refused.value.field == "influence_outcome"

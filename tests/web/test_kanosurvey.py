@@ -22,7 +22,12 @@ from coproduce.web.audit.models import AuditEvent
 from coproduce.web.errors import ActionError, NotAllowed
 from coproduce.web.kanosurvey import actions, selectors
 from coproduce.web.kanosurvey.actions import Answer
-from coproduce.web.kanosurvey.models import KanoAnswerRecord, KanoSurvey, SurveyStatus
+from coproduce.web.kanosurvey.models import (
+    KanoAnswerRecord,
+    KanoEqualityAnswer,
+    KanoSurvey,
+    SurveyStatus,
+)
 from coproduce.web.kanosurvey.providers import open_surveys
 from coproduce.web.projects.models import Project, Role
 from coproduce.web.takepart.cookies import cookie_name, hash_key
@@ -280,24 +285,44 @@ def test_results_match_the_core_segments_and_suppression(
     for row in found.attributes:
         for cell in row.cells:
             expected = core.result(row.attribute.label, cell.segment)
-            assert cell.result == expected
-            assert cell.suppressed == (expected.n < 5)
+            assert cell.result == (None if cell.suppressed else expected)
+            if expected.n < 5:
+                assert cell.suppressed and cell.n_shown == "<5"
     first = found.attributes[0]
     patients, carers, staff, everyone = first.cells
     assert patients.result is not None and patients.result.counts.as_tuple() == (4, 1, 1, 0, 0, 0)
     assert carers.suppressed and carers.n_shown == "<5"
-    assert staff.result is not None and staff.result.category == kano.Category.M
+    # Complementary suppression: everyone (14) - patients (6) - staff (5) would give the
+    # three carers' answers, so the next smallest group, staff, is hidden too.
+    assert staff.suppressed and staff.complementary and staff.n_shown == "[c]"
+    assert staff.result is None
     assert everyone.result is not None and everyone.result.n == 14
-    assert first.categories_agree is False  # patients A, staff M (carers hidden)
-    # Points: no carers (suppressed); patients, staff and everyone.
-    assert {p.segment for p in found.points} == {"patient", "staff", "all"}
+    assert first.categories_agree is None  # only patients shown
+    # Points: only what is shown: patients and everyone.
+    assert {p.segment for p in found.points} == {"patient", "all"}
 
     page = signed_in(facilitator).get(reverse("kanosurvey:results", args=[project.pk, survey.pk]))
     html = page.content.decode()
     assert page.status_code == 200
     assert "<svg" in html and "Carers and family" in html and "&lt;5" in html
+    assert "[c]" in html
     assert "Better–Worse diagram" in html
-    assert f"{staff.result.better:.2f}" in html
+    assert f"{patients.result.better:.2f}" in html
+    staff_better = core.result(first.attribute.label, "staff").better
+    assert staff_better is not None and f"{staff_better:.2f}" != f"{patients.result.better:.2f}"
+
+
+def test_segments_that_agree_when_all_are_large_enough(
+    survey: KanoSurvey, project: Project
+) -> None:
+    for _ in range(5):
+        answer_all(survey, new_voter(project, "patient"), "MAI")
+        answer_all(survey, new_voter(project, "staff"), "MOI")
+    found = selectors.results_of(survey)
+    first, second, _third = found.attributes
+    assert all(not c.suppressed for c in first.cells)
+    assert first.categories_agree is True
+    assert second.categories_agree is False
 
 
 def test_tie_and_q_flags(survey: KanoSurvey, project: Project, facilitator: User) -> None:
@@ -361,7 +386,9 @@ def test_csv_export_leaves_out_small_segments(survey: KanoSurvey, project: Proje
     from coproduce.web.kanosurvey.export import results_csv_text
 
     rows = list(csv.DictReader(io.StringIO(results_csv_text(survey))))
-    assert {r["segment"] for r in rows} == {"patient", "staff", "all"}
+    # Carers (3) are left out, and staff (5) too: with patients and "all", the staff row
+    # would give the carers' counts by subtraction.
+    assert {r["segment"] for r in rows} == {"patient", "all"}
     assert all(int(r["n"]) >= 5 for r in rows)
 
 
@@ -524,3 +551,185 @@ def test_api_surveys_answers_and_results(
     outsider = signed_in(make_user("out@example.org"))
     assert outsider.get(f"{base}/{sid}/results").status_code == 404
     assert outsider.get(base).status_code == 404
+
+
+# --------------------------------------------------------------------------- equality segments
+
+
+def test_facilitator_turns_equality_questions_on_and_off(
+    project: Project, facilitator: User
+) -> None:
+    fay = signed_in(facilitator)
+    created = fay.post(
+        reverse("kanosurvey:new", args=[project.pk]),
+        {"title": "Clinic", "equality_questions": ["sex", "age_band"]},
+    )
+    assert created.status_code == 302
+    survey = KanoSurvey.objects.get(title="Clinic")
+    assert survey.equality_questions == ["age_band", "sex"]  # the core's order
+    page = fay.get(reverse("kanosurvey:survey", args=[project.pk, survey.pk])).content.decode()
+    assert "Age, Sex (optional for each person" in page
+    with pytest.raises(ActionError) as refused:
+        actions.update_survey(
+            survey=survey, title="Clinic", equality_questions=["religion"], by=facilitator
+        )
+    assert refused.value.field == "equality_questions"
+    actions.add_attribute(survey=survey, label="free parking", by=facilitator)
+    actions.set_status(survey=survey, status=SurveyStatus.OPEN, by=facilitator)
+    voter = new_voter(project, "patient")
+    actions.submit_answers(
+        survey=survey,
+        voter=voter,
+        answers={attrs(survey)[0].pk: Answer(1, 5)},
+        equality={"sex": "Female", "age_band": "25 to 34"},
+    )
+    assert KanoEqualityAnswer.objects.filter(survey=survey).count() == 2
+    # Left unchanged by callers that do not pass the questions (backward compatible).
+    actions.update_survey(survey=survey, title="Clinic visit", by=facilitator)
+    assert survey.equality_questions == ["age_band", "sex"]
+    actions.update_survey(
+        survey=survey, title="Clinic visit", equality_questions=["sex"], by=facilitator
+    )
+    assert list(KanoEqualityAnswer.objects.values_list("question", flat=True)) == ["sex"]
+    edited = AuditEvent.objects.filter(action="kano.survey_updated").last()
+    assert edited is not None and "25 to 34" not in edited.summary + json.dumps(edited.data)
+
+
+def test_a_voter_answers_equality_questions_apart_and_may_skip_them(
+    project: Project, facilitator: User
+) -> None:
+    survey = actions.create_survey(
+        project=project, title="Clinic", equality_questions=["ethnic_group", "sex"], by=facilitator
+    )
+    attribute = actions.add_attribute(survey=survey, label="free parking", by=facilitator)
+    actions.set_status(survey=survey, status=SurveyStatus.OPEN, by=facilitator)
+    client, voter = voter_client(project, "patient")
+    url = reverse("kanosurvey:answer", args=[project.pk, survey.pk])
+    page = client.get(url).content.decode()
+    assert "Which of these best describes your ethnic group?" in page
+    assert "Prefer not to say" in page and "About you (optional)" in page
+    group = "Asian, Asian British or Asian Welsh"
+    sent = client.post(
+        url,
+        {
+            f"functional-{attribute.pk}": "1",
+            f"dysfunctional-{attribute.pk}": "5",
+            "equality-ethnic_group": group,
+        },
+    )
+    assert sent.status_code == 302
+    stored = KanoEqualityAnswer.objects.get(voter=voter)
+    assert (stored.question, stored.answer) == ("ethnic_group", group)
+    record = KanoAnswerRecord.objects.get(voter=voter)
+    assert record.segment == "patient"  # the answers carry no equality data
+    answered = AuditEvent.objects.filter(action="kano.answered").last()
+    assert answered is not None and group not in answered.summary + json.dumps(answered.data)
+    # The person sees their own answer again; leaving a question blank keeps it.
+    again = client.get(url).content.decode()
+    assert f'value="{group}" checked' in again
+    client.post(url, {f"functional-{attribute.pk}": "3", f"dysfunctional-{attribute.pk}": "5"})
+    assert KanoEqualityAnswer.objects.get(voter=voter).answer == group
+    client.post(
+        url,
+        {
+            f"functional-{attribute.pk}": "3",
+            f"dysfunctional-{attribute.pk}": "5",
+            "equality-ethnic_group": "Prefer not to say",
+        },
+    )
+    assert KanoEqualityAnswer.objects.get(voter=voter).answer == "Prefer not to say"
+    bad = client.post(
+        url,
+        {
+            f"functional-{attribute.pk}": "3",
+            f"dysfunctional-{attribute.pk}": "5",
+            "equality-sex": "Unknown",
+        },
+    )
+    assert bad.status_code == 200 and "There is a problem" in bad.content.decode()
+    with pytest.raises(ActionError) as refused:
+        actions.submit_answers(
+            survey=survey,
+            voter=voter,
+            answers={attribute.pk: Answer(1, 5)},
+            equality={"age_band": "25 to 34"},
+        )
+    assert refused.value.field == "equality-age_band"
+
+
+def test_an_assisted_seat_does_not_show_earlier_equality_answers(
+    project: Project, facilitator: User
+) -> None:
+    survey = actions.create_survey(
+        project=project, title="Clinic", equality_questions=["sex"], by=facilitator
+    )
+    attribute = actions.add_attribute(survey=survey, label="free parking", by=facilitator)
+    actions.set_status(survey=survey, status=SurveyStatus.OPEN, by=facilitator)
+    seat = Voter.objects.create(
+        project=project,
+        constituency="patient",
+        joined_via=JoinedVia.ASSISTED,
+        assisted_by=facilitator,
+    )
+    actions.submit_answers(
+        survey=survey, voter=seat, answers={attribute.pk: Answer(1, 5)}, equality={"sex": "Male"}
+    )
+    assert selectors.own_equality_answers(survey=survey, voter=seat) == {}
+    person = new_voter(project, "patient")
+    actions.submit_answers(
+        survey=survey, voter=person, answers={attribute.pk: Answer(1, 5)}, equality={"sex": "Male"}
+    )
+    assert selectors.own_equality_answers(survey=survey, voter=person) == {"sex": "Male"}
+
+
+def test_results_by_equality_segment_are_suppressed_with_complements(
+    project: Project, facilitator: User
+) -> None:
+    survey = actions.create_survey(
+        project=project, title="Clinic", equality_questions=["age_band"], by=facilitator
+    )
+    for label in LABELS:
+        actions.add_attribute(survey=survey, label=label, by=facilitator)
+    actions.set_status(survey=survey, status=SurveyStatus.OPEN, by=facilitator)
+    ages = ["25 to 34"] * 7 + ["45 to 54"] * 6 + ["Prefer not to say"] * 2 + [""] * 1
+    for i, age in enumerate(ages):
+        answers = {a.pk: Answer(*PAIR["M" if i % 2 else "A"]) for a in attrs(survey)}
+        actions.submit_answers(
+            survey=survey,
+            voter=new_voter(project, "patient" if i % 3 else "staff"),
+            answers=answers,
+            equality={"age_band": age},
+        )
+    found = selectors.results_of(survey)
+    (by_age,) = found.equality
+    assert by_age.key == "age_band" and by_age.title == "Age"
+    assert by_age.segments[-2:] == (kano.NOT_SAID, "all")
+    assert by_age.segments[:-2] == tuple(kano.EQUALITY_QUESTIONS["age_band"].answers)
+    cells = {c.segment: c for c in by_age.attributes[0].cells}
+    assert cells[kano.NOT_SAID].n_shown == "<5"  # three people, 2 preferring not to say
+    assert cells["85 and over"].n_shown == "<5"  # nobody: zero is hidden too
+    # The hidden groups together are three people: the smallest shown group is hidden too.
+    assert cells["45 to 54"].n_shown == "[c]" and cells["45 to 54"].result is None
+    assert cells["25 to 34"].n_shown == "7" and cells["25 to 34"].result is not None
+    assert cells["all"].n_shown == "16"
+    html = (
+        signed_in(facilitator)
+        .get(reverse("kanosurvey:results", args=[project.pk, survey.pk]))
+        .content.decode()
+    )
+    assert "By age" in html and "results by age" in html
+    csv_url = reverse("kanosurvey:results_csv", args=[project.pk, survey.pk])
+    rows = list(
+        csv.DictReader(
+            io.StringIO(signed_in(facilitator).get(csv_url + "?by=age_band").content.decode())
+        )
+    )
+    assert {r["segment"] for r in rows} == {"25 to 34", "all"}
+    assert signed_in(facilitator).get(csv_url + "?by=sex").status_code == 404
+    api = signed_in(facilitator).get(
+        f"/api/v1/projects/{project.pk}/kano/surveys/{survey.pk}/results"
+    )
+    equality = api.json()["equality"][0]
+    shown = {c["segment"]: c for c in equality["attributes"][0]["segments"]}
+    assert shown["45 to 54"]["n"] is None and shown["45 to 54"]["complementary"]
+    assert shown["25 to 34"]["n"] == 7

@@ -22,11 +22,15 @@ from coproduce.web.ebcd.models import CoDesignGroup
 from coproduce.web.errors import ActionError, NotAllowed
 from coproduce.web.improvement import actions as improvement_actions
 from coproduce.web.improvement.models import ChangeIdea
-from coproduce.web.participation import actions_activities
+from coproduce.web.participation import actions_activities, selectors_people
+from coproduce.web.participation.models import ConsentPurpose, Contribution, Participant
+from coproduce.web.participation.models import Decision as InfluenceDecision
+from coproduce.web.participation.models import Outcome as InfluenceOutcome
 from coproduce.web.projects import selectors as project_selectors
 from coproduce.web.projects.models import Project
 from coproduce.web.takepart.models import Voter
 
+from . import selectors
 from .models import (
     CONSENT_ANSWERS,
     NEEDS_REASON,
@@ -307,6 +311,81 @@ def resolve_objection(*, response: Response, resolved: bool = True, by: User) ->
 # --------------------------------------------------------------------------- the outcome
 
 
+def _participants_who_responded(
+    decision: GroupDecision, *, on: datetime.date
+) -> tuple[list[Participant], int]:
+    """The project's participants among the voters who responded, whose consent to take
+    part covered ``on`` (the participation app's rule), and how many responses came from
+    nobody who can be named (no participant record, or no such consent).
+
+    A voter's participant is the one their seat is linked to, else (a member's own seat) the
+    participant linked to their membership.
+    """
+    voters = [r.voter for r in Response.objects.filter(decision=decision).select_related("voter")]
+    by_user = {
+        p.membership.user_id: p
+        for p in Participant.objects.filter(
+            project_id=decision.project_id,
+            membership__user_id__in=[v.user_id for v in voters if v.user_id],
+        ).select_related("membership")
+        if p.membership is not None
+    }
+    linked = {v.participant_id: None for v in voters if v.participant_id is not None}
+    people: dict[int, Participant] = {
+        p.pk: p
+        for p in Participant.objects.filter(project_id=decision.project_id, pk__in=list(linked))
+    }
+    found: dict[int, Participant] = {}
+    for voter in voters:
+        person = people.get(voter.participant_id) if voter.participant_id else None
+        if person is None and voter.user_id:
+            person = by_user.get(voter.user_id)
+        if person is not None:
+            found.setdefault(person.pk, person)
+    problems = selectors_people.consent_problems(
+        participants=found.values(), purpose=ConsentPurpose.TAKE_PART, on=on
+    )
+    named = sorted((p for p in found.values() if p.pk not in problems), key=lambda p: p.pk)
+    named_ids = {p.pk for p in named}
+    unnamed = 0
+    for voter in voters:
+        person = people.get(voter.participant_id) if voter.participant_id else None
+        if person is None and voter.user_id:
+            person = by_user.get(voter.user_id)
+        if person is None or person.pk not in named_ids:
+            unnamed += 1
+    return named, unnamed
+
+
+def said_summary(decision: GroupDecision) -> str:
+    """What the group said, in words, for the influence log: the kind of decision, the
+    question and options, each constituency's result (hidden under 5 respondents, as on the
+    results page) and the overall results. Never objections' reasons or anything else
+    respondents typed."""
+    found = selectors.results(decision)
+    where = f"the {decision.group.name} co-design group" if decision.group else "the project"
+    parts = [
+        f"{Kind(decision.kind).label} in {where} on “{decision.question}”: "
+        f"{found.respondents} response{'s' if found.respondents != 1 else ''}."
+    ]
+    if decision.has_options:
+        parts.append("Options: " + "; ".join(o.text for o in decision.options.all()) + ".")
+    for table in (*found.constituencies, found.raw, found.equal):
+        if table is None or not table.rows:
+            continue
+        name = table.caption
+        if table.note.startswith("Fewer than"):
+            parts.append(f"{name}: not shown separately.")
+            continue
+        measure = table.headers[1].lower()
+        cells = ", ".join(f"{row[0]} {row[1]}" for row in table.rows)
+        parts.append(f"{name}, {measure}: {cells}.")
+    for line in (found.headline, found.equal_headline):
+        if line:
+            parts.append(line)
+    return " ".join(parts)
+
+
 @transaction.atomic
 def record_outcome(
     *,
@@ -315,11 +394,21 @@ def record_outcome(
     change_idea: ChangeIdea | None = None,
     new_change_idea: str = "",
     date: datetime.date | None = None,
+    influence_outcome: str = InfluenceOutcome.CHANGED,
     by: User,
 ) -> GroupDecision:
     """Record what was decided, link it to a change idea (an existing one, or a new one
     titled ``new_change_idea``) and to the influence log as a participation ``Decision``
-    (updated, not duplicated, when the outcome is recorded again)."""
+    (updated, not duplicated, when the outcome is recorded again).
+
+    "You said, we did": the participants among the voters who responded (with consent to
+    take part on the day the group finished) become the contributors of a ``Contribution``
+    whose "said" is :func:`said_summary` and whose response is the outcome, with
+    ``influence_outcome`` (changed, not taken forward or pending); it is updated, never
+    duplicated, when the outcome is recorded again. Voters who cannot be named are counted
+    in the summary but not named. With nobody to name there is no contribution (the
+    participation app needs a contributor), and an earlier one is removed.
+    """
     project = decision.project
     _require_facilitator(project=project, by=by)
     decision = GroupDecision.objects.select_for_update().get(pk=decision.pk)
@@ -334,6 +423,10 @@ def record_outcome(
         )
     if change_idea is not None and change_idea.project_id != project.pk:
         raise ActionError("Choose one of this project's change ideas", field="change_idea")
+    if influence_outcome not in InfluenceOutcome.values:
+        raise ActionError(
+            "Choose what happened because of what the group said", field="influence_outcome"
+        )
     if new_change_idea.strip():
         try:
             change_idea = improvement_actions.create_change_idea(
@@ -363,9 +456,20 @@ def record_outcome(
             change_idea=change_idea,
             by=by,
         )
+    said_on = min(timezone.localdate(decision.closed_at) if decision.closed_at else day, day)
+    contribution = _record_contribution(
+        decision,
+        said_on=said_on,
+        outcome=outcome,
+        influence_outcome=influence_outcome,
+        change_idea=change_idea,
+        influence=influence,
+        by=by,
+    )
     decision.outcome = outcome
     decision.change_idea = change_idea
     decision.influence = influence
+    decision.contribution = contribution
     decision.outcome_by = by
     decision.outcome_recorded_at = timezone.now()
     decision.save()
@@ -376,12 +480,63 @@ def record_outcome(
         target=decision,
         summary=(
             f"Recorded the outcome of decision {decision.pk}: influence decision "
-            f"{influence.pk}, change idea {change_idea.pk if change_idea else 'none'}"
+            f"{influence.pk}, contribution {contribution.pk if contribution else 'none'}, "
+            f"change idea {change_idea.pk if change_idea else 'none'}"
         ),
         data={
             "decision": decision.pk,
             "influence": influence.pk,
+            "contribution": contribution.pk if contribution else None,
             "change_idea": change_idea.pk if change_idea else None,
         },
     )
     return decision
+
+
+def _record_contribution(
+    decision: GroupDecision,
+    *,
+    said_on: datetime.date,
+    outcome: str,
+    influence_outcome: str,
+    change_idea: ChangeIdea | None,
+    influence: InfluenceDecision,
+    by: User,
+) -> Contribution | None:
+    """Create or update the decision's "you said, we did" entry through the participation
+    app's actions (which check the project, consent and the response rules)."""
+    named, _ = _participants_who_responded(decision, on=said_on)
+    existing = (
+        Contribution.objects.filter(pk=decision.contribution_id).first()
+        if decision.contribution_id
+        else None
+    )
+    if not named:
+        if existing is not None:
+            actions_activities.delete_contribution(contribution=existing, by=by)
+        return None
+    said = said_summary(decision)
+    if existing is None:
+        contribution = actions_activities.create_contribution(
+            project=decision.project, date=said_on, said=said, contributors=named, by=by
+        )
+    else:
+        contribution = actions_activities.update_contribution(
+            contribution=existing,
+            date=said_on,
+            said=said,
+            contributors=named,
+            activity=existing.activity,
+            by=by,
+        )
+    fed_back = contribution.fed_back_on
+    return actions_activities.respond_to_contribution(
+        contribution=contribution,
+        outcome=influence_outcome,
+        response=outcome,
+        change_idea=change_idea,
+        pdsa_cycle=contribution.pdsa_cycle,
+        decision=influence,
+        fed_back_on=fed_back if fed_back is not None and fed_back >= said_on else None,
+        by=by,
+    )

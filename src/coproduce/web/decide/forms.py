@@ -9,6 +9,7 @@ from django import forms
 from coproduce.web.ebcd.models import CoDesignGroup
 from coproduce.web.forms import NhsForm
 from coproduce.web.improvement.models import ChangeIdea
+from coproduce.web.participation.models import Outcome as InfluenceOutcome
 from coproduce.web.projects.models import Project
 
 from .models import CONSENT_ANSWERS, NEEDS_REASON, SENSE_ANSWERS, Answer, GroupDecision, Kind
@@ -174,6 +175,15 @@ class OutcomeForm(NhsForm):
         required=False,
         max_length=200,
         help_text="Its title; it is added to the project's change ideas.",
+    )
+    influence_outcome = forms.ChoiceField(
+        label="What happened because of what the group said",
+        choices=InfluenceOutcome.choices,
+        initial=InfluenceOutcome.CHANGED,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="For “You said, we did” in the influence log: what was decided is the "
+        "response to what the group said. Left unchosen: something changed.",
     )
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:

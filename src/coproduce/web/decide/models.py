@@ -5,7 +5,8 @@ score, ranked choice, consent proposal or sense check. Voters (``takepart.Voter`
 with accounts and people without one) respond once each, and may change their response
 until the decision closes. The tallies are in the pure core ``coproduce.deliberation.decisions``.
 When the facilitator records the outcome it is linked to a change idea and to the
-participation influence log (a participation ``Decision``).
+participation influence log: a participation ``Decision`` and a ``Contribution`` ("you said,
+we did") from the participants among the voters.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from coproduce.web.ebcd.models import CoDesignGroup
 from coproduce.web.improvement.models import ChangeIdea
+from coproduce.web.participation.models import Contribution
 from coproduce.web.participation.models import Decision as InfluenceDecision
 from coproduce.web.projects.models import Project
 from coproduce.web.takepart.models import Voter
@@ -76,6 +78,10 @@ class GroupDecision(models.Model):
     )
     influence = models.ForeignKey(
         InfluenceDecision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    #: "You said, we did": what the group said, in the influence log (participation).
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:

@@ -62,7 +62,7 @@ def decision_in(*, project: Project, pk: int) -> GroupDecision:
     """The project's decision ``pk`` with its options, or 404."""
     decision = (
         GroupDecision.objects.filter(project=project, pk=pk)
-        .select_related("project", "group", "change_idea", "influence")
+        .select_related("project", "group", "change_idea", "influence", "contribution")
         .prefetch_related("options")
         .first()
     )

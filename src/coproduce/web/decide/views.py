@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coproduce.web.errors import ActionError
+from coproduce.web.participation.models import Outcome as InfluenceOutcome
 from coproduce.web.participation.views import project_of, user_of
 from coproduce.web.projects.models import Project
 from coproduce.web.takepart.models import Voter
@@ -149,7 +150,13 @@ def resolve(request: HttpRequest, pk: int, decision_pk: int, response_pk: int) -
 def outcome(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
     project = _managing(request, pk)
     decision = selectors.decision_in(project=project, pk=decision_pk)
-    initial = {"outcome": decision.outcome, "change_idea": decision.change_idea}
+    initial = {
+        "outcome": decision.outcome,
+        "change_idea": decision.change_idea,
+        "influence_outcome": decision.contribution.outcome
+        if decision.contribution
+        else InfluenceOutcome.CHANGED,
+    }
     form = OutcomeForm(request.POST or None, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -159,6 +166,7 @@ def outcome(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
                 outcome=data["outcome"],
                 change_idea=data["change_idea"],
                 new_change_idea=data["new_change_idea"],
+                influence_outcome=data["influence_outcome"] or InfluenceOutcome.CHANGED,
                 by=user_of(request),
             )
         except ActionError as error:

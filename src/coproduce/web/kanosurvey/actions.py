@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from coproduce import kano
+from coproduce.kano.segments import PREFER_NOT_TO_SAY
 from coproduce.web.accounts.models import User
 from coproduce.web.audit import actions as audit
 from coproduce.web.errors import ActionError, NotAllowed
@@ -35,6 +36,7 @@ from .models import (
     MAX_TITLE,
     KanoAnswerRecord,
     KanoAttribute,
+    KanoEqualityAnswer,
     KanoSurvey,
     SurveyStatus,
 )
@@ -81,6 +83,15 @@ def _touch(survey: KanoSurvey) -> None:
 # --------------------------------------------------------------------------- surveys
 
 
+def _equality_keys(keys: Sequence[str]) -> list[str]:
+    """The equality questions asked, in the core's order; unknown keys are refused."""
+    wanted = set(keys)
+    unknown = sorted(wanted - set(kano.EQUALITY_QUESTIONS))
+    if unknown:
+        raise ActionError("Choose equality questions from the list", field="equality_questions")
+    return [key for key in kano.EQUALITY_QUESTIONS if key in wanted]
+
+
 @transaction.atomic
 def create_survey(
     *,
@@ -88,17 +99,28 @@ def create_survey(
     title: str,
     introduction: str = "",
     ask_importance: bool = False,
+    equality_questions: Sequence[str] = (),
     by: User,
 ) -> KanoSurvey:
+    """A draft survey. ``equality_questions``: keys of the optional equality questions to ask
+    (``coproduce.kano.EQUALITY_QUESTIONS``); respondents may skip each one."""
     _require_facilitator(project=project, user=by)
     survey = KanoSurvey.objects.create(
         project=project,
         title=_text(title, field="title", required="Enter the survey's title", limit=MAX_TITLE),
         introduction=_text(introduction, field="introduction", limit=MAX_INTRO),
         ask_importance=bool(ask_importance),
+        equality_questions=_equality_keys(equality_questions),
         created_by=by,
     )
-    _record("survey_created", by=by, project=project, target=survey, summary="Kano survey created")
+    _record(
+        "survey_created",
+        by=by,
+        project=project,
+        target=survey,
+        summary="Kano survey created",
+        equality_questions=survey.equality_questions,
+    )
     return survey
 
 
@@ -109,12 +131,26 @@ def update_survey(
     title: str,
     introduction: str = "",
     ask_importance: bool = False,
+    equality_questions: Sequence[str] | None = None,
     by: User,
 ) -> KanoSurvey:
+    """Edit a survey. ``equality_questions`` (``None``: unchanged) replaces the equality
+    questions asked; the stored answers to a question no longer asked are deleted."""
     _require_facilitator(project=survey.project, user=by)
     survey.title = _text(title, field="title", required="Enter the survey's title", limit=MAX_TITLE)
     survey.introduction = _text(introduction, field="introduction", limit=MAX_INTRO)
     survey.ask_importance = bool(ask_importance)
+    fields = ["title", "introduction", "ask_importance"]
+    erased = 0
+    if equality_questions is not None:
+        keys = _equality_keys(equality_questions)
+        dropped = [k for k in survey.equality_questions if k not in keys]
+        if dropped:
+            erased, _ = KanoEqualityAnswer.objects.filter(
+                survey=survey, question__in=dropped
+            ).delete()
+        survey.equality_questions = keys
+        fields.append("equality_questions")
     survey.updated_at = timezone.now()
     survey.save()
     _record(
@@ -122,8 +158,11 @@ def update_survey(
         by=by,
         project=survey.project,
         target=survey,
-        summary="Kano survey edited",
-        fields=["title", "introduction", "ask_importance"],
+        summary="Kano survey edited"
+        + (f"; {erased} equality answers to questions no longer asked deleted" if erased else ""),
+        fields=fields,
+        equality_questions=survey.equality_questions,
+        equality_answers_deleted=erased,
     )
     return survey
 
@@ -389,6 +428,25 @@ def _importance(value: object, *, field: str) -> int | None:
     return int(number)
 
 
+def _equality_answers(survey: KanoSurvey, equality: Mapping[str, str]) -> dict[str, str]:
+    """The equality answers given (blank ones left out), checked against the survey's
+    questions and the core's answers ("Prefer not to say" included)."""
+    given: dict[str, str] = {}
+    for key, value in equality.items():
+        answer = (value or "").strip() if isinstance(value, str) else str(value)
+        if not answer:
+            continue
+        if key not in survey.equality_questions:
+            raise ActionError("This survey does not ask that question", field=f"equality-{key}")
+        question = kano.EQUALITY_QUESTIONS[key]
+        if answer != PREFER_NOT_TO_SAY and answer not in question.answers:
+            raise ActionError(
+                "Choose an answer from the list, or “Prefer not to say”", field=f"equality-{key}"
+            )
+        given[key] = answer
+    return given
+
+
 @transaction.atomic
 def submit_answers(
     *,
@@ -396,13 +454,20 @@ def submit_answers(
     voter: Voter,
     answers: Mapping[int, Answer],
     by: User | None = None,
+    equality: Mapping[str, str] | None = None,
 ) -> int:
     """Save the voter's answers about some attributes of an open survey (all or nothing).
 
     ``answers`` maps attribute ids to answers; an attribute answered before is updated (one
     response per voter and attribute). ``by`` is the facilitator in assisted mode, else None
     (or the member answering as themselves). Returns how many attributes were saved.
-    Field names in errors are ``functional-<id>``, ``dysfunctional-<id>``, ``importance-<id>``.
+    Field names in errors are ``functional-<id>``, ``dysfunctional-<id>``, ``importance-<id>``,
+    ``equality-<question>``.
+
+    ``equality`` maps the survey's optional equality questions to the answers given (a
+    category, or "Prefer not to say"); a blank or missing one keeps any earlier answer, so a
+    person assisted by a facilitator (who is not shown their earlier answers) loses nothing.
+    Stored apart from the answers (``KanoEqualityAnswer``); never named in the audit.
     """
     if voter.project_id != survey.project_id:
         raise NotAllowed("This seat belongs to another project.")
@@ -432,6 +497,7 @@ def submit_answers(
             else None
         )
         parsed.append((attribute, f, d, importance))
+    equality_given = _equality_answers(survey, equality or {})
     now = timezone.now()
     assisted = voter.joined_via == JoinedVia.ASSISTED
     existing = selectors.answers_of(survey=survey, voter=voter)
@@ -456,6 +522,10 @@ def submit_answers(
             record.save(
                 update_fields=["functional", "dysfunctional", "importance", "segment", "updated_at"]
             )
+    for key, value in equality_given.items():
+        KanoEqualityAnswer.objects.update_or_create(
+            survey=survey, voter=voter, question=key, defaults={"answer": value, "answered_at": now}
+        )
     voter.last_seen_at = now
     voter.save(update_fields=["last_seen_at"])
     _record(
@@ -468,6 +538,7 @@ def submit_answers(
         attributes=len(parsed),
         changed=sum(1 for a, *_ in parsed if a.pk in existing),
         assisted=assisted,
+        equality_questions_answered=len(equality_given),
     )
     return len(parsed)
 

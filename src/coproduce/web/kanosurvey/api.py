@@ -81,6 +81,7 @@ class SurveyOut(Schema):
     introduction: str
     status: str
     ask_importance: bool
+    equality_questions: list[str] = []
     attributes: list[AttributeOut]
 
 
@@ -88,6 +89,7 @@ class SurveyIn(Schema):
     title: str
     introduction: str = ""
     ask_importance: bool = False
+    equality_questions: list[str] = []
 
 
 class StatusIn(Schema):
@@ -119,6 +121,7 @@ def _survey_out(s: KanoSurvey) -> dict[str, Any]:
         "introduction": s.introduction,
         "status": s.status,
         "ask_importance": s.ask_importance,
+        "equality_questions": list(s.equality_questions),
         "attributes": [_attribute_out(a) for a in selectors.attributes_of(s)],
     }
 
@@ -200,6 +203,7 @@ class AnswerIn(Schema):
 
 class AnswersIn(Schema):
     answers: list[AnswerIn]
+    equality: dict[str, str] = {}
 
 
 class AnswersOut(Schema):
@@ -234,7 +238,8 @@ def submit_answers(
 ) -> Any:
     """Save the voter's answers (a member's own seat, or the voter cookie's); answers may be
     changed until the survey closes. Answers: like, must-be, neutral, live-with, dislike
-    (or 1–5 in that order)."""
+    (or 1–5 in that order). ``equality``: answers to the survey's optional equality questions
+    (a category or "Prefer not to say"), kept apart and never returned."""
     voter, user = _voter(request, project_id)
     survey = KanoSurvey.objects.filter(project_id=voter.project_id, pk=survey_id).first()
     if survey is None:
@@ -248,7 +253,9 @@ def submit_answers(
         answers[item.attribute_id] = actions.Answer(
             functional=item.functional, dysfunctional=item.dysfunctional, importance=item.importance
         )
-    saved = actions.submit_answers(survey=survey, voter=voter, answers=answers, by=user)
+    saved = actions.submit_answers(
+        survey=survey, voter=voter, answers=answers, by=user, equality=payload.equality
+    )
     return {
         "saved": saved,
         "answered": len(selectors.answers_of(survey=survey, voter=voter)),
@@ -263,6 +270,7 @@ class ResultOut(Schema):
     segment: str
     n: int | None
     suppressed: bool
+    complementary: bool = False
     counts: dict[str, int] | None = None
     category: str | None = None
     tied: list[str] = []
@@ -285,12 +293,20 @@ class AttributeResultsOut(Schema):
     segments: list[ResultOut]
 
 
+class SegmentationOut(Schema):
+    question: str
+    title: str
+    segments: list[str]
+    attributes: list[AttributeResultsOut]
+
+
 class ResultsOut(Schema):
     survey_id: int
     respondents: int
     suppression_threshold: int
     segments: list[str]
     attributes: list[AttributeResultsOut]
+    equality: list[SegmentationOut] = []
 
 
 def _cell_out(cell: selectors.Cell) -> dict[str, Any]:
@@ -299,6 +315,7 @@ def _cell_out(cell: selectors.Cell) -> dict[str, Any]:
             "segment": cell.segment,
             "n": None if cell.suppressed else 0,
             "suppressed": cell.suppressed,
+            "complementary": cell.complementary,
         }
     r = cell.result
     return {
@@ -324,7 +341,9 @@ def _cell_out(cell: selectors.Cell) -> dict[str, Any]:
 @router.get(BASE + "/{survey_id}/results", response={200: ResultsOut, **READ_ERRORS})
 def results(request: HttpRequest, project_id: int, survey_id: int) -> Any:
     """Per attribute and segment (patients, carers, staff, …, then ``all``) the core's
-    analysis; segments of fewer than five respondents are suppressed (``n`` null)."""
+    analysis; segments of fewer than five respondents are suppressed (``n`` null), and so are
+    the segments hidden to protect them (``complementary``). ``equality``: the same by each
+    optional equality question the survey asks."""
     from coproduce.participation.suppression import THRESHOLD
 
     survey = _survey(request, project_id, survey_id)
@@ -334,13 +353,23 @@ def results(request: HttpRequest, project_id: int, survey_id: int) -> Any:
         "respondents": found.respondents,
         "suppression_threshold": THRESHOLD,
         "segments": list(found.segments),
-        "attributes": [
+        "attributes": [_attribute_results_out(row) for row in found.attributes],
+        "equality": [
             {
-                "attribute_id": row.attribute.pk,
-                "label": row.attribute.label,
-                "categories_agree": row.categories_agree,
-                "segments": [_cell_out(c) for c in row.cells],
+                "question": s.key,
+                "title": s.title,
+                "segments": list(s.segments),
+                "attributes": [_attribute_results_out(row) for row in s.attributes],
             }
-            for row in found.attributes
+            for s in found.equality
         ],
+    }
+
+
+def _attribute_results_out(row: selectors.AttributeResults) -> dict[str, Any]:
+    return {
+        "attribute_id": row.attribute.pk,
+        "label": row.attribute.label,
+        "categories_agree": row.categories_agree,
+        "segments": [_cell_out(c) for c in row.cells],
     }

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from coproduce import kano
+from coproduce.kano.segments import PREFER_NOT_TO_SAY
 from coproduce.web.forms import NhsForm
 
 from .models import (
@@ -61,6 +62,18 @@ class SurveyForm(NhsForm):
     ask_importance = forms.BooleanField(
         label="Also ask how important each one is (1 to 9, optional for the person)",
         required=False,
+    )
+    equality_questions = forms.MultipleChoiceField(
+        label="Optional equality questions",
+        required=False,
+        choices=[(q.key, q.title) for q in kano.EQUALITY_QUESTIONS.values()],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "Asked after the attributes; each person may skip them or choose “Prefer not to "
+            "say”. The results then compare these groups side by side, only ever in "
+            "aggregate, with groups of fewer than 5 people hidden. Turning a question off "
+            "deletes the answers already given to it."
+        ),
     )
 
 
@@ -135,11 +148,30 @@ class AnswerForm(NhsForm):
         *args: Any,
         attributes: Sequence[KanoAttribute],
         ask_importance: bool,
+        equality_questions: Sequence[str] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.attributes = list(attributes)
         self.ask_importance = ask_importance
+        self.equality_keys = [k for k in equality_questions if k in kano.EQUALITY_QUESTIONS]
+        for key in self.equality_keys:
+            question = kano.EQUALITY_QUESTIONS[key]
+            answers = [(a, a) for a in question.answers]
+            if key == "imd_decile":
+                answers = [
+                    (a, f"{a} (most deprived)" if a == "1" else f"{a} (least deprived)")
+                    if a in ("1", "10")
+                    else (a, a)
+                    for a in question.answers
+                ]
+            self.fields[f"equality-{key}"] = forms.ChoiceField(
+                label=question.question,
+                choices=[*answers, (PREFER_NOT_TO_SAY, PREFER_NOT_TO_SAY)],
+                required=False,
+                widget=forms.RadioSelect,
+                help_text=question.hint,
+            )
         for attribute in self.attributes:
             for kind in ("functional", "dysfunctional"):
                 self.fields[f"{kind}-{attribute.pk}"] = forms.ChoiceField(
@@ -188,6 +220,13 @@ class AnswerForm(NhsForm):
                     importance=self.cleaned_data.get(f"importance-{attribute.pk}") or None,
                 )
         return out
+
+    def equality(self) -> dict[str, str]:
+        """The equality answers given (blank ones keep any earlier answer)."""
+        return {key: self.cleaned_data.get(f"equality-{key}") or "" for key in self.equality_keys}
+
+    def equality_fields(self) -> list[forms.BoundField]:
+        return [self[f"equality-{key}"] for key in self.equality_keys]
 
     def groups(self) -> list[dict[str, Any]]:
         """Per attribute, its bound fields, for the template."""

@@ -8,6 +8,11 @@ answers while the survey is open. A response's segment is the voter's constituen
 carers, staff), copied when it is saved. Responses uploaded from a file (the CLI's input
 format) have no voter: they are keyed by the file's respondent label, so uploading the same
 file again updates them rather than counting them twice.
+
+Optional equality questions (age band, sex, ethnic group, disability, area deprivation) that a
+facilitator turns on for a survey are answered, or skipped, by each voter once per survey and
+kept apart from the answers, in ``KanoEqualityAnswer``: nothing shows a row of it; the results
+use it only in aggregate, with small-number and complementary suppression (docs/adr/0023).
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ class KanoSurvey(models.Model):
         max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT
     )
     ask_importance = models.BooleanField(default=False)
+    #: Keys of the optional equality questions asked (``coproduce.kano.EQUALITY_QUESTIONS``).
+    equality_questions = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -145,3 +152,29 @@ class KanoAnswerRecord(models.Model):
     @property
     def respondent_key(self) -> str:
         return f"voter-{self.voter_id}" if self.voter_id is not None else f"file:{self.respondent}"
+
+
+class KanoEqualityAnswer(models.Model):
+    """One voter's answer to one optional equality question of a survey, stored apart.
+
+    Never shown row by row, never exported: the results read it only to put respondents in
+    segments, shown with suppression. The voter themself (not someone assisting them) sees
+    their own answer when they come back to the survey. Deleted with the survey, the voter,
+    or when the facilitator stops asking the question.
+    """
+
+    survey = models.ForeignKey(KanoSurvey, on_delete=models.CASCADE, related_name="+")
+    voter = models.ForeignKey(Voter, on_delete=models.CASCADE, related_name="+")
+    question = models.CharField(max_length=20)
+    answer = models.CharField(max_length=80)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "voter", "question"], name="kano_one_equality_answer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"equality answer {self.pk}"

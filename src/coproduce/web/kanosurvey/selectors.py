@@ -28,7 +28,7 @@ from coproduce.web.projects import selectors as project_selectors
 from coproduce.web.projects.models import Role
 from coproduce.web.takepart.models import Constituency, Voter
 
-from .models import KanoAnswerRecord, KanoAttribute, KanoSurvey, SurveyStatus
+from .models import KanoAnswerRecord, KanoAttribute, KanoEqualityAnswer, KanoSurvey, SurveyStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -160,17 +160,23 @@ def ordered_segments(segments: Sequence[str]) -> list[str]:
 class Cell:
     """One attribute in one segment, as the results table may show it.
 
-    ``suppressed`` when fewer than :data:`THRESHOLD` people answered: then only "<5" is
-    shown, no counts, category or coefficients.
+    ``suppressed`` when fewer than :data:`THRESHOLD` people answered, or when the cell is
+    hidden to protect a smaller one (complementary suppression: ``complementary``, shown as
+    "[c]"): then only that mark is shown, no counts, category or coefficients, and
+    ``result`` is ``None``.
     """
 
     segment: str
     name: str
     result: kano.KanoResult | None
     suppressed: bool
+    shown: str = ""
+    complementary: bool = False
 
     @property
     def n_shown(self) -> str:
+        if self.shown:
+            return self.shown
         if self.result is None:
             return "0" if not self.suppressed else f"<{THRESHOLD}"
         return f"<{THRESHOLD}" if self.suppressed else str(self.result.n)
@@ -196,46 +202,119 @@ class AttributeResults:
 
 
 @dataclass(frozen=True)
+class Segmentation:
+    """The results of one optional equality question: its segments side by side."""
+
+    key: str
+    title: str
+    segments: tuple[str, ...]  # every category, then "not said", then "all"
+    attributes: tuple[AttributeResults, ...]
+
+
+@dataclass(frozen=True)
 class Results:
     analysis: kano.KanoAnalysis | None
     segments: tuple[str, ...]  # in display order, "all" last
     attributes: tuple[AttributeResults, ...]
     points: tuple[kano.BetterWorsePoint, ...]  # shown segments and everyone
     respondents: int
+    equality: tuple[Segmentation, ...] = ()
 
     @property
     def segment_names(self) -> list[str]:
         return [segment_name(s) for s in self.segments]
 
 
+def _rows(
+    analysis: kano.KanoAnalysis, attributes: Sequence[KanoAttribute], segments: Sequence[str]
+) -> tuple[AttributeResults, ...]:
+    """Per attribute, the core's suppressed cells (``segments`` without the pooled row)."""
+    rows = []
+    for attribute in attributes:
+        if attribute.label not in analysis.attributes:
+            rows.append(AttributeResults(attribute, (), None))
+            continue
+        shown = kano.suppress_attribute(analysis, attribute.label, segments=segments)
+        cells = tuple(
+            Cell(c.segment, segment_name(c.segment), c.result, c.hidden, c.shown, c.complementary)
+            for c in shown.cells
+        )
+        rows.append(AttributeResults(attribute, cells, shown.categories_agree))
+    return tuple(rows)
+
+
+def equality_answers_by_respondent(survey: KanoSurvey, key: str) -> dict[str, str]:
+    """Respondent key → stored answer to equality question ``key``.
+
+    Not for display: only to put respondents in segments that are shown suppressed.
+    """
+    return {
+        f"voter-{voter_id}": answer
+        for voter_id, answer in KanoEqualityAnswer.objects.filter(
+            survey=survey, question=key
+        ).values_list("voter_id", "answer")
+    }
+
+
+def equality_analysis(
+    survey: KanoSurvey, key: str, responses: Sequence[kano.KanoResponse] | None = None
+) -> tuple[kano.KanoAnalysis, tuple[str, ...]] | None:
+    """The analysis with respondents segmented by their answer to ``key``, and every segment
+    of that question in order; ``None`` when nobody has answered the survey."""
+    question = kano.equality_question(key)
+    responses = responses_of(survey) if responses is None else responses
+    if not responses:
+        return None
+    segmented = kano.resegment(responses, question, equality_answers_by_respondent(survey, key))
+    analysis = kano.analyse(segmented, options=kano.KanoOptions(overall=OVERALL))
+    return analysis, kano.segment_order(question)
+
+
+def own_equality_answers(*, survey: KanoSurvey, voter: Voter) -> dict[str, str]:
+    """The voter's own equality answers in ``survey``, by question: for them alone (never
+    for a seat a facilitator answers on someone's behalf)."""
+    if voter.is_assisted:
+        return {}
+    return dict(
+        KanoEqualityAnswer.objects.filter(survey=survey, voter=voter).values_list(
+            "question", "answer"
+        )
+    )
+
+
 def results_of(survey: KanoSurvey) -> Results:
-    """Per attribute and segment the core's results, small segments suppressed."""
-    analysis = analysis_of(survey)
+    """Per attribute and segment the core's results, with small-number and complementary
+    suppression; then the same for each equality question the survey asks."""
+    responses = responses_of(survey)
     attributes = list(attributes_of(survey))
     respondents = respondent_count(survey)
-    if analysis is None:
+    if not responses:
         return Results(None, (), tuple(AttributeResults(a, (), None) for a in attributes), (), 0)
-    segments = (*ordered_segments(analysis.segments), OVERALL)
-    rows: list[AttributeResults] = []
-    shown_pairs: set[tuple[str, str]] = set()
-    for attribute in attributes:
-        cells = []
-        for segment in segments:
-            try:
-                result: kano.KanoResult | None = analysis.result(attribute.label, segment)
-            except KeyError:
-                result = None
-            n = 0 if result is None else result.n
-            suppressed = n < THRESHOLD
-            cells.append(Cell(segment, segment_name(segment), result, suppressed))
-            if not suppressed:
-                shown_pairs.add((attribute.label, segment))
-        own = [c for c in cells if c.segment != OVERALL and not c.suppressed and c.result]
-        agree = len({c.result.category for c in own if c.result}) <= 1 if len(own) > 1 else None
-        rows.append(AttributeResults(attribute, tuple(cells), agree))
+    analysis = kano.analyse(responses, options=kano.KanoOptions(overall=OVERALL))
+    own = ordered_segments(analysis.segments)
+    segments = (*own, OVERALL)
+    rows = _rows(analysis, attributes, own)
+    shown_pairs = {
+        (row.attribute.label, c.segment) for row in rows for c in row.cells if c.result is not None
+    }
     points = tuple(
         p
         for p in kano.better_worse_points(analysis, segments=list(segments))
         if (p.attribute, p.segment or OVERALL) in shown_pairs
     )
-    return Results(analysis, segments, tuple(rows), points, respondents)
+    equality = []
+    for key in survey.equality_questions:
+        if key not in kano.EQUALITY_QUESTIONS:
+            continue
+        found = equality_analysis(survey, key, responses)
+        assert found is not None
+        by, order = found
+        equality.append(
+            Segmentation(
+                key,
+                kano.EQUALITY_QUESTIONS[key].title,
+                (*order, OVERALL),
+                _rows(by, attributes, order),
+            )
+        )
+    return Results(analysis, segments, rows, points, respondents, tuple(equality))

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from coproduce import kano
-from coproduce.participation.suppression import THRESHOLD
+from coproduce.participation.suppression import SUPPRESSION_NOTE, THRESHOLD
 from coproduce.web.accounts.models import User
 from coproduce.web.errors import ActionError
 from coproduce.web.participation.views import project_of, user_of
@@ -143,6 +143,11 @@ def survey_detail(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse
             attributes=[(a, answered[a.pk]) for a in attributes],
             respondents=selectors.respondent_count(survey),
             statuses=SurveyStatus,
+            equality_titles=[
+                kano.EQUALITY_QUESTIONS[k].title
+                for k in survey.equality_questions
+                if k in kano.EQUALITY_QUESTIONS
+            ],
         ),
     )
 
@@ -157,6 +162,7 @@ def survey_edit(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
             "title": survey.title,
             "introduction": survey.introduction,
             "ask_importance": survey.ask_importance,
+            "equality_questions": survey.equality_questions,
         },
     )
     return _form_page(
@@ -368,11 +374,14 @@ def answer(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
         initial[f"dysfunctional-{attribute_id}"] = str(record.dysfunctional)
         if record.importance is not None:
             initial[f"importance-{attribute_id}"] = str(record.importance)
+    for key, value in selectors.own_equality_answers(survey=survey, voter=voter).items():
+        initial[f"equality-{key}"] = value
     form = AnswerForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
         attributes=attributes,
         ask_importance=survey.ask_importance,
+        equality_questions=survey.equality_questions,
     )
     refused = ""
     if request.method == "POST":
@@ -381,7 +390,13 @@ def answer(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
         elif form.is_valid():
             user = request.user if isinstance(request.user, User) else None
             try:
-                actions.submit_answers(survey=survey, voter=voter, answers=form.answers(), by=user)
+                actions.submit_answers(
+                    survey=survey,
+                    voter=voter,
+                    answers=form.answers(),
+                    by=user,
+                    equality=form.equality(),
+                )
             except ActionError as error:
                 form.add_action_error(error)
             else:
@@ -396,6 +411,7 @@ def answer(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
             "answered": len(saved),
             "refused": refused,
             "voter": voter,
+            "equality_fields": form.equality_fields(),
         },
         status=409 if refused else 200,
     )
@@ -471,20 +487,27 @@ def results(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
             chart_svg=charts.better_worse_svg(found.points, title=survey.title),
             reading=_reading(found),
             threshold=THRESHOLD,
+            suppression_note=SUPPRESSION_NOTE,
         ),
     )
 
 
 @login_required
 def results_csv(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
-    """The results in the columns ``coproduce kano analyse`` writes; small segments left out."""
+    """The results in the columns ``coproduce kano analyse`` writes; hidden segments left out.
+
+    ``?by=<question>`` segments by one of the survey's equality questions instead.
+    """
     project = project_of(request, pk)
     survey = selectors.survey_in(project=project, pk=survey_pk)
     from .export import results_csv_text
 
-    text = results_csv_text(survey)
+    by = request.GET.get("by", "")
+    if by and by not in survey.equality_questions:
+        raise Http404("The survey does not ask that question.")
+    text = results_csv_text(survey, by=by)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    name = slugify(survey.title) or "kano-survey"
+    name = (slugify(survey.title) or "kano-survey") + (f"-by-{slugify(by)}" if by else "")
     response["Content-Disposition"] = f'attachment; filename="{name}-results.csv"'
     return response
 
