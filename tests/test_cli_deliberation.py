@@ -77,6 +77,55 @@ def test_writes_the_documented_json(
     assert doc["bridging_statements"][0] == "both"
     assert doc["statements"]["staff-only"]["bridging"] < 0.2
     assert len(doc["bridging_statements"]) == len(doc["statements"]) == 14
+    assert err == (
+        "coproduce deliberation analyse: 82 participants (80 placed in 2 groups), "
+        "14 statements, 1,122 votes; constituencies: carer, patient, staff\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("people", "votes", "summary"),
+    [
+        (
+            [("p1", "patient")],
+            [("p1", "s1", 1)],
+            "1 participant (1 placed in 1 group), 1 statement, 1 vote; constituency: patient",
+        ),
+        (
+            [("p1", "patient"), ("p2", "staff")],
+            [("p1", "s1", 1), ("p2", "s1", -1), ("p1", "s2", 0), ("p2", "s2", 1)],
+            "2 participants (2 placed in 2 groups), 2 statements, 4 votes; "
+            "constituencies: patient, staff",
+        ),
+        (
+            [("p1", "carer"), ("p2", "carer")],
+            [("p1", "s1", 1)],
+            "2 participants (1 placed in 1 group), 1 statement, 1 vote; constituency: carer",
+        ),
+        (
+            [],
+            [],
+            "0 participants (0 placed in 0 groups), 0 statements, 0 votes; constituencies: none",
+        ),
+    ],
+)
+def test_the_summary_line_says_one_or_many_correctly(
+    people: list[tuple[str, str]],
+    votes: list[tuple[str, str, int]],
+    summary: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    votes_csv = write_csv(tmp_path / "votes.csv", ["participant", "statement", "vote"], votes)
+    people_csv = write_csv(tmp_path / "people.csv", ["participant", "constituency"], people)
+    out = tmp_path / "out.json"
+    code, err = run(["analyse", votes_csv, "--participants", people_csv, "-o", out], capsys)
+    assert code == 0, err
+    assert err == f"coproduce deliberation analyse: {summary}\n"
+    placed = [
+        p for p in json.loads(out.read_text())["participants"].values() if p["group"] is not None
+    ]
+    assert f"({len(placed)} placed" in err
 
 
 def test_the_same_input_gives_the_same_output(

@@ -211,10 +211,17 @@ def _analyse(args: argparse.Namespace) -> int:
     text = json.dumps(document, indent=1, allow_nan=False) + "\n"
     atomic_write(output, lambda path: path.write_text(text, encoding="utf-8"))
     groups = result.groups
+    names = result.bridging.constituencies
     sys.stderr.write(
-        f"{PROG} analyse: {len(matrix.participants):,} participants "
-        f"({int(groups.placed.sum()):,} placed in {groups.k} groups), "
-        f"{len(matrix.statements):,} statements, {matrix.n_votes:,} votes; "
-        f"constituencies: {', '.join(result.bridging.constituencies)}\n"
+        f"{PROG} analyse: {_count(len(matrix.participants), 'participant')} "
+        f"({int(groups.placed.sum()):,} placed in {_count(groups.k, 'group')}), "
+        f"{_count(len(matrix.statements), 'statement')}, {_count(matrix.n_votes, 'vote')}; "
+        f"{'constituency' if len(names) == 1 else 'constituencies'}: "
+        f"{', '.join(names) if names else 'none'}\n"
     )
     return 0
+
+
+def _count(n: int, word: str) -> str:
+    """``1 vote``, ``2 votes``, ``1,000 votes``: the number and the noun it agrees with."""
+    return f"{n:,} {word if n == 1 else word + 's'}"

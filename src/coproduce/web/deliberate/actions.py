@@ -346,24 +346,46 @@ def store_analysis(
     return analysis
 
 
-def start_analysis_job(*, conversation: Conversation, by: User) -> Any:
-    """Queue the analysis of a big conversation as a background job."""
+def start_analysis_job(
+    *, conversation: Conversation, by: User, current: selectors.Stamp | None = None
+) -> Any:
+    """Queue the analysis of a big conversation as a background job, unless none is needed.
+
+    ``current`` is the votes it is for (by default, the conversation's votes now). The
+    conversation's analysis row is locked while the job is queued, so two page views at the
+    same moment queue one job, not two: the second finds the first's job waiting
+    (``selectors.needs_analysis_job``) and returns it. Returns the job the analysis waits on.
+    """
     from django.urls import reverse
 
     from coproduce.web.jobs import actions as job_actions
 
     project = conversation.project
+    if current is None:
+        current = selectors.stamp(conversation=conversation)
     with transaction.atomic():
+        Analysis.objects.get_or_create(conversation=conversation)
+        analysis = (
+            Analysis.objects.select_for_update(of=("self",))  # not the job (an outer join)
+            .select_related("job")
+            .get(conversation=conversation)
+        )
+        if not selectors.needs_analysis_job(analysis, current):
+            return analysis.job
         job = job_actions.enqueue(
             project=project,
             user=by,
             kind="deliberation_analysis",
             title=f"Opinion groups for conversation {conversation.pk}",
             task="coproduce.web.deliberate.jobs.analyse_conversation",
-            params={"conversation_id": conversation.pk},
+            params={
+                "conversation_id": conversation.pk,
+                "queued_for": selectors.stamp_params(current),
+            },
             next_url=reverse("deliberate:results", args=[project.pk, conversation.pk]),
         )
-        Analysis.objects.update_or_create(conversation=conversation, defaults={"job": job})
+        analysis.job = job
+        analysis.save(update_fields=["job"])
     return job
 
 
@@ -374,18 +396,22 @@ def refresh_analysis(
 
     Returns (analysis, stale): for a big conversation (over ``BACKGROUND_VOTES`` votes) the
     new analysis is computed by a background job and the previous one is returned meanwhile,
-    marked stale.
+    marked stale, with the job (``analysis.job``) whose progress the page shows. While that
+    job waits or runs no second one is queued; after it failed or was cancelled, a new one is
+    queued only once the votes have changed (``selectors.needs_analysis_job``).
     """
     current = selectors.stamp(conversation=conversation)
     cached = selectors.cached_analysis(conversation=conversation)
     if selectors.is_fresh(cached, current):
         return cached, False
     if background and by is not None and current.votes > selectors.BACKGROUND_VOTES:
-        if cached is None or cached.job is None or cached.job.is_finished:
-            start_analysis_job(conversation=conversation, by=by)
+        if selectors.needs_analysis_job(cached, current):
+            start_analysis_job(conversation=conversation, by=by, current=current)
             cached = selectors.cached_analysis(conversation=conversation)
         return cached, True
-    document = selectors.compute_document(conversation=conversation)
+    document = selectors.compute_document(
+        conversation=conversation, previous=None if cached is None else cached.document
+    )
     return (
         store_analysis(
             conversation=conversation,

@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
+from coproduce.web.jobs.models import JobStatus
 from coproduce.web.projects import selectors as project_selectors
 from coproduce.web.projects.models import Role
 from coproduce.web.takepart.models import Constituency, Voter
@@ -205,10 +206,17 @@ def _votes(conversation: Conversation) -> list[tuple[int, int, int, str, dt.date
     )
 
 
-def compute_document(*, conversation: Conversation) -> dict[str, Any]:
+def compute_document(
+    *, conversation: Conversation, previous: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The analysis of the conversation's votes now: the ``coproduce deliberation analyse``
     document, plus what the pages show (groups' members and representative statements,
-    bridging per constituency)."""
+    bridging per constituency).
+
+    ``previous`` is the last analysis document, if any: its groups are passed to the core so
+    that group ids stay put as votes arrive (ADR 0020), rather than being renumbered by size
+    each time the results are recomputed.
+    """
     from coproduce.deliberation import analyse, summary_document, vote_matrix
 
     votes = _votes(conversation)
@@ -231,7 +239,9 @@ def compute_document(*, conversation: Conversation) -> dict[str, Any]:
         c if c in BRIDGING_CONSTITUENCIES else None
         for c in (constituency_of[p] for p in participants)
     ]
-    result = analyse(matrix, constituencies)
+    last = (previous or {}).get("participants", {})
+    previous_groups = [last.get(p, {}).get("group") for p in participants] if last else None
+    result = analyse(matrix, constituencies, previous=previous_groups)
     document = summary_document(result)
     groups: dict[str, Any] = {}
     for gid, reps in result.representative.items():
@@ -277,6 +287,33 @@ def is_fresh(analysis: Analysis | None, current: Stamp) -> bool:
         and analysis.vote_count == current.votes
         and analysis.last_vote_at == current.last_vote_at
     )
+
+
+def stamp_params(current: Stamp) -> dict[str, Any]:
+    """The votes a background analysis job was queued for, as its (JSON) job params."""
+    return {
+        "votes": current.votes,
+        "last_vote_at": None if current.last_vote_at is None else current.last_vote_at.isoformat(),
+    }
+
+
+def needs_analysis_job(analysis: Analysis | None, current: Stamp) -> bool:
+    """Should a new background analysis be queued for the votes ``current``?
+
+    Not while one is waiting or running (one page view after another must not queue a second).
+    After one has succeeded, yes (the analysis is not fresh, so votes have arrived since). After
+    one has failed or been cancelled, only once votes have changed since it was queued: the
+    same votes would fail again, and a cancelled job must not restart on the next page view;
+    meanwhile the page shows how the last job ended.
+    """
+    job = None if analysis is None else analysis.job
+    if job is None:
+        return True
+    if not job.is_finished:
+        return False
+    if job.status == JobStatus.SUCCEEDED:
+        return True
+    return bool(job.params.get("queued_for") != stamp_params(current))
 
 
 def public_document(document: dict[str, Any]) -> dict[str, Any]:
