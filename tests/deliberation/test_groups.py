@@ -13,6 +13,7 @@ from coproduce.deliberation import (
     project_participants,
     vote_matrix,
 )
+from coproduce.deliberation import groups as groups_module
 
 
 def planted(
@@ -137,3 +138,20 @@ def test_bad_options_are_refused() -> None:
         opinion_groups(matrix, max_groups=1)
     with pytest.raises(DeliberationInputError, match="previous"):
         opinion_groups(matrix, previous=[None])
+
+
+def test_people_who_voted_alike_a_rounding_error_apart_count_as_one_point() -> None:
+    """18 places, each shared by many people but a rounding error apart (as floating-point
+    projection can leave identical vote rows): k-means is asked for at most 18 base
+    clusters, so it never warns that it found fewer distinct clusters than asked for (the
+    test suite turns warnings into errors)."""
+    rng = np.random.default_rng(3)
+    places = rng.normal(size=(18, 2)) * 5
+    points = places[np.arange(900) % 18] + rng.normal(scale=1e-13, size=(900, 2))
+    assert np.unique(points, axis=0).shape[0] == 900  # all distinct, bit for bit
+    matrix = vote_matrix([(str(p), "s", 1) for p in range(900)])
+    labels, _ = groups_module._cluster(points, matrix, 1, 5, 100, 0)
+    assert (labels >= 0).all()
+    # Everyone at one place is in one group.
+    for place in range(18):
+        assert np.unique(labels[np.arange(900) % 18 == place]).size == 1

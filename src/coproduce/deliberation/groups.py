@@ -219,7 +219,9 @@ def _cluster(
     if index.size == 0:
         return labels, silhouettes
     points = positions[index]
-    distinct = np.unique(points, axis=0).shape[0]
+    # People who voted alike can land a rounding error apart: count them as one point, or
+    # k-means is asked for more base clusters than there are places to put them.
+    distinct = np.unique(np.round(points, 9), axis=0).shape[0]
     base_k = min(base_clusters, distinct)
     if base_k == 1:
         base_labels = np.zeros(index.size, dtype=np.int64)
