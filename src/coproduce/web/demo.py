@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from coproduce.web import demo_experience, demo_improvement, demo_participation
+from coproduce.web import demo_deliberation, demo_experience, demo_improvement, demo_participation
 from coproduce.web.accounts import actions as account_actions
 from coproduce.web.accounts.models import User
 from coproduce.web.projects import actions as project_actions
@@ -56,7 +56,12 @@ class DemoResult:
             "how deeply and with what influence (Participation), flags included;\n"
             "and its patients' experience: feedback themed, the journey from A&E to home "
             "with feelings and agency,\nand EBCD priorities voted by patients and staff "
-            "(Experience and co-design).\n"
+            "(Experience and co-design);\n"
+            "and deciding together: 60 people, most without an account (an event code, "
+            "one-time links,\nsome helped by the facilitator), an open conversation with "
+            "opinion groups and statements\npatients, carers and staff each endorse, a Kano "
+            "survey, and decisions whose results change\nwhen each constituency counts the "
+            "same (Conversations, Kano surveys, Decisions).\n"
             f"Sign in at {base_url}/accounts/sign-in/ with\n"
             f"  email:    {self.email}\n"
             f"  password: {self.password}\n"
@@ -119,6 +124,12 @@ def load_demo() -> DemoResult:
         today=today,
     )
     demo_experience.load_story(
+        project=story,
+        facilitator=facilitator,
+        start=demo_improvement.first_month(today),
+        today=today,
+    )
+    demo_deliberation.load_story(
         project=story,
         facilitator=facilitator,
         start=demo_improvement.first_month(today),
