@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from coproduce.web.errors import ActionError
+
+T = TypeVar("T")
 
 _WIDGET_CLASSES: dict[type[forms.Widget], str] = {
     forms.Textarea: "nhsuk-textarea",
@@ -68,3 +74,45 @@ class NhsFormMixin:
 
 class NhsForm(NhsFormMixin, forms.Form):
     pass
+
+
+class ActionForm(Protocol):
+    """A form that shows an action's refusal: any :class:`NhsFormMixin` form."""
+
+    def is_valid(self) -> bool: ...
+
+    def add_action_error(self, error: ActionError) -> None: ...
+
+
+def save_or_show(
+    request: HttpRequest,
+    form: ActionForm,
+    save: Callable[[], T],
+    *,
+    done: str | Callable[[T], str],
+    next_url: str | Callable[[T], str],
+) -> HttpResponse | None:
+    """On a POST of a valid ``form``, call ``save``; if it succeeds, flash ``done`` and return
+    the redirect to ``next_url`` (either may be a function of what ``save`` returned, called
+    after it, and ``next_url`` may be a URL name without arguments, as for ``redirect``).
+
+    Returns ``None`` for a GET, an invalid form, or an :class:`ActionError` from ``save``
+    (``NotAllowed`` included), which is then shown on the form, against its field or above the
+    form: the view goes on to render the page with the form. Other exceptions propagate.
+    Usage::
+
+        form = ThingForm(request.POST or None)
+        if response := save_or_show(request, form, lambda: actions.add(**form.cleaned_data),
+                                    done="Thing added.", next_url=reverse("things:list")):
+            return response
+        return render(request, "things/form.html", {"form": form})
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        saved = save()
+    except ActionError as error:
+        form.add_action_error(error)
+        return None
+    messages.success(request, done(saved) if callable(done) else done)
+    return redirect(next_url(saved) if callable(next_url) else next_url)

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
-from coproduce.web.errors import ActionError
+from coproduce.web.forms import save_or_show
 
 from . import actions, selectors
 from .forms import (
@@ -73,21 +73,18 @@ def profile(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if request.method == "POST":
         form = ProfileForm(request.POST)
-        if form.is_valid():
-            try:
-                actions.update_profile(
-                    user=user,
-                    name=form.cleaned_data["name"],
-                    email=form.cleaned_data["email"],
-                    by=user,
-                )
-            except ActionError as error:
-                form.add_action_error(error)
-            else:
-                messages.success(request, "Your profile has been updated.")
-                return redirect("accounts:profile")
     else:
         form = ProfileForm(initial={"name": user.name, "email": user.email})
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.update_profile(
+            user=user, name=form.cleaned_data["name"], email=form.cleaned_data["email"], by=user
+        ),
+        done="Your profile has been updated.",
+        next_url="accounts:profile",
+    ):
+        return response
     return render(request, "accounts/profile.html", {"form": form})
 
 

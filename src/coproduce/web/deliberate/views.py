@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coproduce.web.errors import ActionError
+from coproduce.web.forms import save_or_show
 from coproduce.web.participation.views import project_of, user_of
 from coproduce.web.projects.models import Project
 from coproduce.web.takepart.models import Voter
@@ -80,14 +81,8 @@ def _form_page(
     template: str = "deliberate/form.html",
     **extra: Any,
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save()
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, done)
-            return redirect(next_url(saved))
+    if response := save_or_show(request, form, save, done=done, next_url=next_url):
+        return response
     return render(
         request,
         template,
@@ -332,18 +327,16 @@ def change_vote(request: HttpRequest, pk: int, cid: int, sid: int) -> HttpRespon
 def suggest(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
     voter, conversation = _voter_conversation(request, pk, cid)
     form = StatementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.submit_statement(
-                conversation=conversation, voter=voter, text=form.cleaned_data["statement"]
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(
-                request, "Thank you: your statement will be shown once a facilitator has read it."
-            )
-            return redirect("deliberate:vote", pk, conversation.pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.submit_statement(
+            conversation=conversation, voter=voter, text=form.cleaned_data["statement"]
+        ),
+        done="Thank you: your statement will be shown once a facilitator has read it.",
+        next_url=reverse("deliberate:vote", args=[pk, conversation.pk]),
+    ):
+        return response
     return render(
         request,
         "deliberate/suggest.html",

@@ -23,6 +23,7 @@ from coproduce.experience import ebcd as core
 from coproduce.web.errors import ActionError
 from coproduce.web.experience.actions import InvalidFeedback
 from coproduce.web.experience.models import Source
+from coproduce.web.forms import save_or_show
 from coproduce.web.improvement.models import ChangeIdea
 from coproduce.web.journeys.models import Stage
 from coproduce.web.participation.views import project_of, user_of
@@ -100,14 +101,8 @@ def _form_page(
     intro: str = "",
     caption: str = "",
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save()
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, done)
-            return redirect(next_url(saved) if callable(next_url) else next_url)
+    if response := save_or_show(request, form, save, done=done, next_url=next_url):
+        return response
     return render(
         request,
         FORM_TEMPLATE,
@@ -566,14 +561,14 @@ def film_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = _managing(request, pk)
     ebcd = _ebcd(project)
     form = FilmAddForm(request.POST, clips=selectors.clips_for_film(ebcd))
-    if form.is_valid():
-        try:
-            actions.add_to_film(clip=form.cleaned_data["clip"], by=user_of(request))
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Clip added to the end of the film.")
-            return redirect("ebcd:film", pk=project.pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.add_to_film(clip=form.cleaned_data["clip"], by=user_of(request)),
+        done="Clip added to the end of the film.",
+        next_url=reverse("ebcd:film", args=[project.pk]),
+    ):
+        return response
     return render(
         request,
         "ebcd/film.html",

@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coproduce.web.errors import ActionError
+from coproduce.web.forms import save_or_show
 
 from . import actions, selectors
 from .actions import _stored_spans
@@ -105,19 +107,19 @@ def review(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
 def add_redaction(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
     comment = _comment(request, pk, comment_pk)
     form = RedactForm(request.POST)
-    if form.is_valid():
-        try:
-            count = actions.add_redaction(
-                comment=comment,
-                user=user_of(request),
-                words=form.cleaned_data["words"],
-                kind=form.cleaned_data["kind"],
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, f"Hidden {count} time{'s' if count != 1 else ''}.")
-            return redirect("experience:review", pk=pk, comment_pk=comment.pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.add_redaction(
+            comment=comment,
+            user=user_of(request),
+            words=form.cleaned_data["words"],
+            kind=form.cleaned_data["kind"],
+        ),
+        done=lambda count: f"Hidden {count} time{'s' if count != 1 else ''}.",
+        next_url=reverse("experience:review", args=[pk, comment.pk]),
+    ):
+        return response
     return _render(request, comment, redact_form=form)
 
 

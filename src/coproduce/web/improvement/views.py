@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from coproduce.improvement import drivers as core_drivers
 from coproduce.web.accounts.models import User
 from coproduce.web.errors import ActionError
+from coproduce.web.forms import save_or_show
 from coproduce.web.projects import selectors as project_selectors
 from coproduce.web.projects.models import Project
 
@@ -121,17 +122,18 @@ def _aim_page(request: HttpRequest, project: Project, aim: Aim | None) -> HttpRe
     form = AimForm(
         request.POST or None, initial=initial, measures=selectors.measures_of(project=project)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if aim is None:
-                actions.create_aim(project=project, by=_user(request), **form.cleaned_data)
-            else:
-                actions.update_aim(aim=aim, by=_user(request), **form.cleaned_data)
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Aim saved.")
-            return redirect("improvement:overview", pk=project.pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: (
+            actions.create_aim(project=project, by=_user(request), **form.cleaned_data)
+            if aim is None
+            else actions.update_aim(aim=aim, by=_user(request), **form.cleaned_data)
+        ),
+        done="Aim saved.",
+        next_url=reverse("improvement:overview", args=[project.pk]),
+    ):
+        return response
     return render(
         request, "improvement/aim_form.html", {"project": project, "form": form, "aim": aim}
     )
@@ -207,19 +209,20 @@ def aim_delete(request: HttpRequest, pk: int, aim_pk: int) -> HttpResponse:
 def _idea_page(request: HttpRequest, project: Project, idea: ChangeIdea | None) -> HttpResponse:
     initial = {"title": idea.title, "description": idea.description} if idea else {}
     form = ChangeIdeaForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if idea is None:
-                idea = actions.create_change_idea(
-                    project=project, by=_user(request), **form.cleaned_data
-                )
-            else:
-                actions.update_change_idea(change_idea=idea, by=_user(request), **form.cleaned_data)
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Change idea saved.")
-            return redirect("improvement:idea", pk=project.pk, idea_pk=idea.pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: (
+            actions.create_change_idea(project=project, by=_user(request), **form.cleaned_data)
+            if idea is None
+            else actions.update_change_idea(
+                change_idea=idea, by=_user(request), **form.cleaned_data
+            )
+        ),
+        done="Change idea saved.",
+        next_url=lambda saved: reverse("improvement:idea", args=[project.pk, saved.pk]),
+    ):
+        return response
     return render(
         request, "improvement/idea_form.html", {"project": project, "form": form, "idea": idea}
     )
@@ -399,19 +402,18 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     permissions = _permissions(request, project)
     form = ProgressScoreForm(request.POST or None, initial={"recorded_on": timezone.localdate()})
-    if request.method == "POST":
-        if not permissions["can_edit"]:
-            raise PermissionDenied("Observers can see progress scores but not record them.")
-        if form.is_valid():
-            try:
-                actions.record_progress_score(
-                    project=project, by=_user(request), **form.cleaned_data
-                )
-            except ActionError as error:
-                form.add_action_error(error)
-            else:
-                messages.success(request, "Progress score recorded.")
-                return redirect("improvement:progress", pk=project.pk)
+    if request.method == "POST" and not permissions["can_edit"]:
+        raise PermissionDenied("Observers can see progress scores but not record them.")
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.record_progress_score(
+            project=project, by=_user(request), **form.cleaned_data
+        ),
+        done="Progress score recorded.",
+        next_url=reverse("improvement:progress", args=[project.pk]),
+    ):
+        return response
     page = Paginator(selectors.progress_scores_of(project=project), 25).get_page(
         request.GET.get("page")
     )
@@ -460,19 +462,18 @@ def _diagram_page(
     form = DiagramForm(
         request.POST or None, initial=initial, aims=selectors.aims_of(project=project)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if diagram is None:
-                diagram = actions.create_diagram(
-                    project=project, by=_user(request), **form.cleaned_data
-                )
-            else:
-                actions.update_diagram(diagram=diagram, by=_user(request), **form.cleaned_data)
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Driver diagram saved.")
-            return redirect("improvement:diagram", pk=project.pk, diagram_pk=diagram.pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: (
+            actions.create_diagram(project=project, by=_user(request), **form.cleaned_data)
+            if diagram is None
+            else actions.update_diagram(diagram=diagram, by=_user(request), **form.cleaned_data)
+        ),
+        done="Driver diagram saved.",
+        next_url=lambda saved: reverse("improvement:diagram", args=[project.pk, saved.pk]),
+    ):
+        return response
     return render(
         request,
         "improvement/diagram_form.html",
@@ -542,19 +543,18 @@ def _driver_page(
     form = DriverForm(
         request.POST or None, initial=initial, measures=selectors.measures_of(project=project)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if driver is None:
-                actions.add_driver(
-                    diagram=diagram, level=level, by=_user(request), **form.cleaned_data
-                )
-            else:
-                actions.update_driver(driver=driver, by=_user(request), **form.cleaned_data)
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Driver saved.")
-            return redirect("improvement:diagram", pk=project.pk, diagram_pk=diagram.pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: (
+            actions.add_driver(diagram=diagram, level=level, by=_user(request), **form.cleaned_data)
+            if driver is None
+            else actions.update_driver(driver=driver, by=_user(request), **form.cleaned_data)
+        ),
+        done="Driver saved.",
+        next_url=reverse("improvement:diagram", args=[project.pk, diagram.pk]),
+    ):
+        return response
     return render(
         request,
         "improvement/driver_form.html",
@@ -639,30 +639,28 @@ def driver_links(request: HttpRequest, pk: int, diagram_pk: int, driver_pk: int)
         targets = selectors.change_idea_choices(project=project)
         label = "Link to a change idea"
     form = LinkForm(request.POST or None, targets=targets, label=label)
-    if request.method == "POST":
-        if not permissions["can_edit"]:
-            raise PermissionDenied("Observers can see the diagram but not change it.")
-        if form.is_valid():
-            target = form.cleaned_data["target"]
-            try:
-                actions.link(
-                    diagram=diagram,
-                    from_driver=driver,
-                    to_driver=target if primary else None,
-                    to_idea=None if primary else target,
-                    strength=form.cleaned_data["strength"],
-                    by=_user(request),
-                )
-            except ActionError as error:
-                form.add_action_error(error)
-            else:
-                messages.success(request, "Link saved.")
-                return redirect(
-                    "improvement:driver_links",
-                    pk=project.pk,
-                    diagram_pk=diagram.pk,
-                    driver_pk=driver.pk,
-                )
+    if request.method == "POST" and not permissions["can_edit"]:
+        raise PermissionDenied("Observers can see the diagram but not change it.")
+
+    def save() -> object:
+        target = form.cleaned_data["target"]
+        return actions.link(
+            diagram=diagram,
+            from_driver=driver,
+            to_driver=target if primary else None,
+            to_idea=None if primary else target,
+            strength=form.cleaned_data["strength"],
+            by=_user(request),
+        )
+
+    if response := save_or_show(
+        request,
+        form,
+        save,
+        done="Link saved.",
+        next_url=reverse("improvement:driver_links", args=[project.pk, diagram.pk, driver.pk]),
+    ):
+        return response
     links_out = selectors.links_of(diagram).filter(from_driver=driver)
     links_in = selectors.links_of(diagram).filter(to_driver=driver)
     return render(

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from coproduce.experience import journey as core
 from coproduce.web.errors import ActionError
+from coproduce.web.forms import save_or_show
 from coproduce.web.participation.views import (
     managed_project as _managed_project,
 )
@@ -116,19 +117,18 @@ def _journey_form(request: HttpRequest, project: Project, journey: Journey | Non
     form = JourneyForm(
         request.POST or None, initial=JourneyForm.initial_for(journey) if journey else {}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if journey is None:
-                journey = actions.create_journey(
-                    project=project, by=user_of(request), **form.cleaned_data
-                )
-            else:
-                actions.update_journey(journey=journey, by=user_of(request), **form.cleaned_data)
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Journey saved.")
-            return redirect(_journey_url(project, journey))
+    if response := save_or_show(
+        request,
+        form,
+        lambda: (
+            actions.create_journey(project=project, by=user_of(request), **form.cleaned_data)
+            if journey is None
+            else actions.update_journey(journey=journey, by=user_of(request), **form.cleaned_data)
+        ),
+        done="Journey saved.",
+        next_url=lambda saved: _journey_url(project, saved),
+    ):
+        return response
     return render(
         request,
         "journeys/journey_form.html",
@@ -199,17 +199,18 @@ def _stage_form(
 ) -> HttpResponse:
     stage = selectors.stage_in(journey=journey, pk=stage_pk) if stage_pk else None
     form = StageForm(request.POST or None, initial=StageForm.initial_for(stage) if stage else {})
-    if request.method == "POST" and form.is_valid():
-        try:
-            if stage is None:
-                actions.add_stage(journey=journey, by=user_of(request), **form.cleaned_data)
-            else:
-                actions.update_stage(stage=stage, by=user_of(request), **form.cleaned_data)
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Stage saved.")
-            return redirect(_journey_url(project, journey))
+    if response := save_or_show(
+        request,
+        form,
+        lambda: (
+            actions.add_stage(journey=journey, by=user_of(request), **form.cleaned_data)
+            if stage is None
+            else actions.update_stage(stage=stage, by=user_of(request), **form.cleaned_data)
+        ),
+        done="Stage saved.",
+        next_url=_journey_url(project, journey),
+    ):
+        return response
     return render(
         request,
         "journeys/stage_form.html",
@@ -241,14 +242,14 @@ def stage_agency(request: HttpRequest, pk: int, journey_pk: int, stage_pk: int) 
     if request.method == "POST":
         recording_project(request, pk)
     form = AgencyForm(request.POST or None, initial=AgencyForm.initial_for(stage))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.set_stage_agency(stage=stage, by=user_of(request), **form.cleaned_data)
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Agency and nature saved.")
-            return redirect(_journey_url(project, journey))
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.set_stage_agency(stage=stage, by=user_of(request), **form.cleaned_data),
+        done="Agency and nature saved.",
+        next_url=_journey_url(project, journey),
+    ):
+        return response
     suggestion = core.suggest_methods(
         core.Nature(stage.nature), patient_agency=stage.patient_agency
     )
@@ -316,14 +317,14 @@ def touchpoint_create(
     journey = selectors.journey_in(project=project, pk=journey_pk)
     stage = selectors.stage_in(journey=journey, pk=stage_pk)
     form = TouchpointForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.add_touchpoint(stage=stage, by=user_of(request), **form.cleaned_data)
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Touchpoint saved.")
-            return redirect(_journey_url(project, journey) + f"#stage-{stage.pk}")
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.add_touchpoint(stage=stage, by=user_of(request), **form.cleaned_data),
+        done="Touchpoint saved.",
+        next_url=_journey_url(project, journey) + f"#stage-{stage.pk}",
+    ):
+        return response
     return render(
         request,
         "journeys/touchpoint_form.html",
@@ -339,16 +340,16 @@ def touchpoint_edit(
     journey = selectors.journey_in(project=project, pk=journey_pk)
     touchpoint = selectors.touchpoint_in(journey=journey, pk=touchpoint_pk)
     form = TouchpointForm(request.POST or None, initial=TouchpointForm.initial_for(touchpoint))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_touchpoint(
-                touchpoint=touchpoint, by=user_of(request), **form.cleaned_data
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Touchpoint saved.")
-            return redirect("journeys:touchpoint", project.pk, journey.pk, touchpoint.pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.update_touchpoint(
+            touchpoint=touchpoint, by=user_of(request), **form.cleaned_data
+        ),
+        done="Touchpoint saved.",
+        next_url=reverse("journeys:touchpoint", args=[project.pk, journey.pk, touchpoint.pk]),
+    ):
+        return response
     return render(
         request,
         "journeys/touchpoint_form.html",
@@ -495,23 +496,27 @@ def emotion_create(
     journey = selectors.journey_in(project=project, pk=journey_pk)
     touchpoint = selectors.touchpoint_in(journey=journey, pk=touchpoint_pk)
     form = EmotionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> object:
         values = dict(form.cleaned_data)
         number = values.pop("comment")
         comment = selectors.comment_in(project=project, pk=number) if number else None
-        try:
-            if number and comment is None:
-                raise ActionError(
-                    "There is no comment with that number in this project", field="comment"
-                )
-            actions.record_emotion(
-                touchpoint=touchpoint, comment=comment, by=user_of(request), **values
+        if number and comment is None:
+            raise ActionError(
+                "There is no comment with that number in this project", field="comment"
             )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Emotion recorded.")
-            return redirect("journeys:touchpoint", project.pk, journey.pk, touchpoint.pk)
+        return actions.record_emotion(
+            touchpoint=touchpoint, comment=comment, by=user_of(request), **values
+        )
+
+    if response := save_or_show(
+        request,
+        form,
+        save,
+        done="Emotion recorded.",
+        next_url=reverse("journeys:touchpoint", args=[project.pk, journey.pk, touchpoint.pk]),
+    ):
+        return response
     return render(
         request,
         "journeys/emotion_form.html",

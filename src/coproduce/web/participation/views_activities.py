@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coproduce.web.errors import ActionError
+from coproduce.web.forms import save_or_show
 from coproduce.web.projects.models import Project
 
 from . import actions_activities as actions
@@ -120,19 +121,18 @@ def _activity_form_page(
         groups=activity_selectors.groups_of(project=project),
         cycles=activity_selectors.pdsa_cycles_of(project=project),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if activity is None:
-                activity = actions.create_activity(
-                    project=project, by=user_of(request), **form.values()
-                )
-            else:
-                actions.update_activity(activity=activity, by=user_of(request), **form.values())
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Activity saved.")
-            return redirect("participation:activity", pk=project.pk, activity_pk=activity.pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: (
+            actions.create_activity(project=project, by=user_of(request), **form.values())
+            if activity is None
+            else actions.update_activity(activity=activity, by=user_of(request), **form.values())
+        ),
+        done="Activity saved.",
+        next_url=lambda saved: reverse("participation:activity", args=[project.pk, saved.pk]),
+    ):
+        return response
     return render(
         request,
         "participation/activities/activity_form.html",
@@ -282,19 +282,22 @@ def _decision_form_page(
         participants=selectors.participants_of(project=project),
         change_ideas=activity_selectors.change_ideas_of(project=project),
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Decision:
         data = form.cleaned_data
         values = {**data, "present": list(data["present"])}
-        try:
-            if decision is None:
-                decision = actions.create_decision(project=project, by=user_of(request), **values)
-            else:
-                actions.update_decision(decision=decision, by=user_of(request), **values)
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Decision saved.")
-            return redirect(_after(project, decision.activity, "participation:decisions"))
+        if decision is None:
+            return actions.create_decision(project=project, by=user_of(request), **values)
+        return actions.update_decision(decision=decision, by=user_of(request), **values)
+
+    if response := save_or_show(
+        request,
+        form,
+        save,
+        done="Decision saved.",
+        next_url=lambda saved: _after(project, saved.activity, "participation:decisions"),
+    ):
+        return response
     back = activity or (decision.activity if decision else None)
     return render(
         request,
@@ -377,23 +380,22 @@ def _contribution_form_page(
         activities=activity_selectors.activities_of(project=project),
         participants=selectors.participants_of(project=project),
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Contribution:
         data = form.cleaned_data
         values = {**data, "contributors": list(data["contributors"])}
-        try:
-            if contribution is None:
-                contribution = actions.create_contribution(
-                    project=project, by=user_of(request), **values
-                )
-            else:
-                actions.update_contribution(
-                    contribution=contribution, by=user_of(request), **values
-                )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Contribution saved.")
-            return redirect(_after(project, contribution.activity, "participation:influence"))
+        if contribution is None:
+            return actions.create_contribution(project=project, by=user_of(request), **values)
+        return actions.update_contribution(contribution=contribution, by=user_of(request), **values)
+
+    if response := save_or_show(
+        request,
+        form,
+        save,
+        done="Contribution saved.",
+        next_url=lambda saved: _after(project, saved.activity, "participation:influence"),
+    ):
+        return response
     back = activity or (contribution.activity if contribution else None)
     return render(
         request,
@@ -426,16 +428,16 @@ def contribution_respond(request: HttpRequest, pk: int, contribution_pk: int) ->
         cycles=activity_selectors.pdsa_cycles_of(project=project),
         decisions=activity_selectors.decisions_of(project=project),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.respond_to_contribution(
-                contribution=contribution, by=user_of(request), **form.cleaned_data
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Response saved.")
-            return redirect("participation:influence", pk=project.pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.respond_to_contribution(
+            contribution=contribution, by=user_of(request), **form.cleaned_data
+        ),
+        done="Response saved.",
+        next_url=reverse("participation:influence", args=[project.pk]),
+    ):
+        return response
     return render(
         request,
         "participation/activities/contribution_respond.html",

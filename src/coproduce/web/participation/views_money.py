@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from coproduce.web.errors import ActionError
+from coproduce.web.forms import save_or_show
 from coproduce.web.projects.models import Project
 
 from . import actions_money as actions
@@ -127,19 +128,20 @@ def _tier_form_page(
         request.POST or None,
         initial=TierForm.initial_for(tier) if tier else {"active": True},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if tier is None:
-                actions.create_tier(
-                    organisation=project.organisation, by=user_of(request), **form.cleaned_data
-                )
-            else:
-                actions.update_tier(tier=tier, by=user_of(request), **form.cleaned_data)
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Payment tier saved.")
-            return redirect("participation:payment_rates", pk=project.pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: (
+            actions.create_tier(
+                organisation=project.organisation, by=user_of(request), **form.cleaned_data
+            )
+            if tier is None
+            else actions.update_tier(tier=tier, by=user_of(request), **form.cleaned_data)
+        ),
+        done="Payment tier saved.",
+        next_url=reverse("participation:payment_rates", args=[project.pk]),
+    ):
+        return response
     return render(
         request,
         "participation/money/tier_form.html",
@@ -283,20 +285,24 @@ def _claim_form_page(
             selectors.participants_of(project=project) if not own and claim is None else None
         ),
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> ExpenseClaim:
+        if claim is not None:
+            return actions.update_claim(claim=claim, by=user_of(request), **form.values())
         who = participant if participant is not None else form.cleaned_data["participant"]
-        try:
-            if claim is None:
-                claim = actions.submit_claim(participant=who, by=user_of(request), **form.values())
-            else:
-                actions.update_claim(claim=claim, by=user_of(request), **form.values())
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Expense claim saved.")
-            if not own:
-                after = reverse("participation:expense", args=[project.pk, claim.pk])
-            return redirect(after)
+        return actions.submit_claim(participant=who, by=user_of(request), **form.values())
+
+    if response := save_or_show(
+        request,
+        form,
+        save,
+        done="Expense claim saved.",
+        # The claimant goes back to their claims; a facilitator to the claim.
+        next_url=after
+        if own
+        else lambda saved: reverse("participation:expense", args=[project.pk, saved.pk]),
+    ):
+        return response
     return render(
         request,
         "participation/money/expense_form.html",

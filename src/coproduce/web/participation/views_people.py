@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.web.errors import ActionError
+from coproduce.web.forms import save_or_show
 from coproduce.web.projects.models import Project
 
 from . import actions_people as actions
@@ -113,23 +114,24 @@ def _participant_page(
             project=project, keep=participant.payment_tier if participant else None
         ),
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Participant:
         values = dict(form.cleaned_data)
-        if participant is not None and contact_hidden:
+        if participant is None:
+            return actions.add_participant(project=project, by=user_of(request), **values)
+        if contact_hidden:
             values["contact_preference"] = participant.contact_preference
             values["contact_details"] = participant.contact_details
-        try:
-            if participant is None:
-                participant = actions.add_participant(
-                    project=project, by=user_of(request), **values
-                )
-            else:
-                actions.update_participant(participant=participant, by=user_of(request), **values)
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, f"{participant.name}’s details were saved.")
-            return redirect(_participant_url(project, participant))
+        return actions.update_participant(participant=participant, by=user_of(request), **values)
+
+    if response := save_or_show(
+        request,
+        form,
+        save,
+        done=lambda saved: f"{saved.name}’s details were saved.",
+        next_url=lambda saved: _participant_url(project, saved),
+    ):
+        return response
     return render(
         request,
         "participation/people/participant_form.html",
@@ -179,14 +181,16 @@ def participant_leave(request: HttpRequest, pk: int, ppk: int) -> HttpResponse:
     project = managed_project(request, pk)
     participant = selectors.participant_in(project=project, pk=ppk)
     form = LeftForm(_data(request), initial={"left_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.mark_left(participant=participant, by=user_of(request), **form.cleaned_data)
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, f"{participant.name} is marked as having left.")
-            return redirect(_participant_url(project, participant))
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.mark_left(
+            participant=participant, by=user_of(request), **form.cleaned_data
+        ),
+        done=f"{participant.name} is marked as having left.",
+        next_url=_participant_url(project, participant),
+    ):
+        return response
     return render(
         request,
         "participation/people/leave.html",
@@ -242,16 +246,16 @@ def consent_add(request: HttpRequest, pk: int, ppk: int) -> HttpResponse:
         "purpose": purpose if purpose in ConsentPurpose.values else "",
     }
     form = ConsentForm(_data(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_consent(
-                participant=participant, by=user_of(request), **form.cleaned_data
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Consent recorded.")
-            return redirect(_participant_url(project, participant))
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.record_consent(
+            participant=participant, by=user_of(request), **form.cleaned_data
+        ),
+        done="Consent recorded.",
+        next_url=_participant_url(project, participant),
+    ):
+        return response
     return render(
         request,
         "participation/people/consent_form.html",
@@ -272,14 +276,14 @@ def _withdraw_page(
     if consent.withdrawn_on is not None:
         raise Http404("This consent is withdrawn already.")
     form = WithdrawForm(_data(request), initial={"withdrawn_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.withdraw_consent(consent=consent, by=user_of(request), **form.cleaned_data)
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Consent withdrawn.")
-            return redirect(done_url)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.withdraw_consent(consent=consent, by=user_of(request), **form.cleaned_data),
+        done="Consent withdrawn.",
+        next_url=done_url,
+    ):
+        return response
     return render(
         request,
         "participation/people/consent_withdraw.html",
@@ -324,20 +328,20 @@ def equality_on_behalf(request: HttpRequest, pk: int, ppk: int) -> HttpResponse:
         plus_groups=selectors_people.plus_groups_of(project.organisation),
         about_someone_else=True,
     )
-    if request.method == "POST" and problem is None and form.is_valid():
-        try:
-            actions.record_equality(
+    # Without consent the answers are neither checked nor saved.
+    if problem is None and (
+        response := save_or_show(
+            request,
+            form,
+            lambda: actions.record_equality(
                 participant=participant, by=user_of(request), **form.cleaned_data
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(
-                request,
-                f"{participant.name}’s equality monitoring answers were recorded. They are "
-                "shown only as counts, on “Who takes part”.",
-            )
-            return redirect(_participant_url(project, participant))
+            ),
+            done=f"{participant.name}’s equality monitoring answers were recorded. They are "
+            "shown only as counts, on “Who takes part”.",
+            next_url=_participant_url(project, participant),
+        )
+    ):
+        return response
     return render(
         request,
         "participation/people/equality_on_behalf.html",
@@ -360,16 +364,16 @@ def checkin_on_behalf(request: HttpRequest, pk: int, ppk: int) -> HttpResponse:
     project = managed_project(request, pk)
     participant = selectors.participant_in(project=project, pk=ppk)
     form = CheckinForm(_data(request), about_someone_else=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_checkin(
-                participant=participant, answers=form.answers(), by=user_of(request)
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Check-in recorded.")
-            return redirect(_participant_url(project, participant))
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.record_checkin(
+            participant=participant, answers=form.answers(), by=user_of(request)
+        ),
+        done="Check-in recorded.",
+        next_url=_participant_url(project, participant),
+    ):
+        return response
     return render(
         request,
         "participation/people/checkin_form.html",
@@ -389,19 +393,18 @@ def _support_page(
             "note": offer.note,
         }
     form = SupportForm(_data(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if offer is None:
-                actions.offer_support(
-                    participant=participant, by=user_of(request), **form.support()
-                )
-            else:
-                actions.update_support(offer=offer, by=user_of(request), **form.support())
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Support recorded.")
-            return redirect(_participant_url(project, participant))
+    if response := save_or_show(
+        request,
+        form,
+        lambda: (
+            actions.offer_support(participant=participant, by=user_of(request), **form.support())
+            if offer is None
+            else actions.update_support(offer=offer, by=user_of(request), **form.support())
+        ),
+        done="Support recorded.",
+        next_url=_participant_url(project, participant),
+    ):
+        return response
     return render(
         request,
         "participation/people/support_form.html",
@@ -473,16 +476,16 @@ def me_contact(request: HttpRequest, pk: int) -> HttpResponse:
             "contact_details": participant.contact_details,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_own_contact(
-                participant=participant, by=user_of(request), **form.cleaned_data
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Your contact preference was saved.")
-            return redirect(_me_url(project))
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.update_own_contact(
+            participant=participant, by=user_of(request), **form.cleaned_data
+        ),
+        done="Your contact preference was saved.",
+        next_url=_me_url(project),
+    ):
+        return response
     return render(
         request,
         "participation/people/me_contact.html",
@@ -523,18 +526,18 @@ def me_equality(request: HttpRequest, pk: int) -> HttpResponse:
         initial=initial,
         plus_groups=selectors_people.plus_groups_of(project.organisation),
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> object:
         data = dict(form.cleaned_data)
         agreed = data.pop("consent", False)
-        try:
-            actions.record_equality_with_consent(
-                participant=participant, consent=bool(agreed), by=user, **data
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Thank you: your answers were saved.")
-            return redirect(_me_url(project))
+        return actions.record_equality_with_consent(
+            participant=participant, consent=bool(agreed), by=user, **data
+        )
+
+    if response := save_or_show(
+        request, form, save, done="Thank you: your answers were saved.", next_url=_me_url(project)
+    ):
+        return response
     return render(
         request,
         "participation/people/me_equality.html",
@@ -553,16 +556,16 @@ def me_equality(request: HttpRequest, pk: int) -> HttpResponse:
 def me_checkin(request: HttpRequest, pk: int) -> HttpResponse:
     project, participant = _me(request, pk)
     form = CheckinForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_checkin(
-                participant=participant, answers=form.answers(), by=user_of(request)
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Thank you: your check-in was saved.")
-            return redirect(_me_url(project))
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.record_checkin(
+            participant=participant, answers=form.answers(), by=user_of(request)
+        ),
+        done="Thank you: your check-in was saved.",
+        next_url=_me_url(project),
+    ):
+        return response
     return render(
         request,
         "participation/people/checkin_form.html",
@@ -598,16 +601,16 @@ def plus_groups(request: HttpRequest, pk: int) -> HttpResponse:
     project = managed_project(request, pk)
     organisation = project.organisation
     form = PlusGroupForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.add_plus_group(
-                organisation=organisation, by=user_of(request), **form.cleaned_data
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "PLUS group added.")
-            return redirect("participation:plus_groups", pk=project.pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.add_plus_group(
+            organisation=organisation, by=user_of(request), **form.cleaned_data
+        ),
+        done="PLUS group added.",
+        next_url=reverse("participation:plus_groups", args=[project.pk]),
+    ):
+        return response
     return render(
         request,
         "participation/people/plus_groups.html",

@@ -3,17 +3,17 @@ a printable page and as PDF."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from coproduce.participation.gripp2 import Gripp2Key
 from coproduce.reports import gripp2 as report_gripp2
 from coproduce.reports.pdf import render_pdf
-from coproduce.web.errors import ActionError
+from coproduce.web.forms import save_or_show
 from coproduce.web.projects.models import Project
 
 from . import actions_report, selectors, selectors_report
@@ -52,14 +52,16 @@ def gripp2_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {key.value: getattr(stored, key.value) for key in Gripp2Key}
         initial |= {f"page_{k}": str(v) for k, v in stored.pages.items()}
     form = Gripp2Form(request.POST or None, initial=initial, labels=labels)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions_report.save_gripp2(project=project, by=user_of(request), **form.action_values())
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "GRIPP2 report saved.")
-            return redirect("participation:gripp2", pk=project.pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions_report.save_gripp2(
+            project=project, by=user_of(request), **form.action_values()
+        ),
+        done="GRIPP2 report saved.",
+        next_url=reverse("participation:gripp2", args=[project.pk]),
+    ):
+        return response
     items = [
         {
             "item": item,

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from coproduce.participation import ladders
 from coproduce.web.errors import ActionError
+from coproduce.web.forms import save_or_show
 from coproduce.web.projects.models import Project
 
 from . import actions_team as actions
@@ -83,19 +84,22 @@ def _group_form_page(request: HttpRequest, project: Project, group: Group | None
         initial=GroupForm.initial_for(group) if group else {},
         participants=selectors.participants_of(project=project),
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Group:
         data = form.cleaned_data
         values = {**data, "members": list(data["members"])}
-        try:
-            if group is None:
-                group = actions.create_group(project=project, by=user_of(request), **values)
-            else:
-                actions.update_group(group=group, by=user_of(request), **values)
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Group saved.")
-            return redirect(_group_url(project, group))
+        if group is None:
+            return actions.create_group(project=project, by=user_of(request), **values)
+        return actions.update_group(group=group, by=user_of(request), **values)
+
+    if response := save_or_show(
+        request,
+        form,
+        save,
+        done="Group saved.",
+        next_url=lambda saved: _group_url(project, saved),
+    ):
+        return response
     return render(
         request,
         "participation/team/group_form.html",
@@ -176,14 +180,14 @@ def stage_log_add(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
     project = managed_project(request, pk)
     group = team.group_in(project=project, pk=group_pk)
     form = StageLogForm(request.POST or None, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.log_stage(group=group, by=user_of(request), **form.cleaned_data)
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Stage logged.")
-            return redirect(_group_url(project, group))
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.log_stage(group=group, by=user_of(request), **form.cleaned_data),
+        done="Stage logged.",
+        next_url=_group_url(project, group),
+    ):
+        return response
     return render(
         request,
         "participation/team/stage_form.html",
@@ -261,14 +265,16 @@ def pulse_answer(request: HttpRequest, pk: int, group_pk: int, round_pk: int) ->
         )
         return redirect(_group_url(project, group))
     form = PulseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.answer_pulse(pulse=pulse, stage=form.cleaned_data["stage"], by=user_of(request))
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Thank you: your answer was saved, without your name.")
-            return redirect(_group_url(project, group))
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.answer_pulse(
+            pulse=pulse, stage=form.cleaned_data["stage"], by=user_of(request)
+        ),
+        done="Thank you: your answer was saved, without your name.",
+        next_url=_group_url(project, group),
+    ):
+        return response
     return render(
         request,
         "participation/team/pulse_answer.html",
@@ -312,14 +318,14 @@ def principles_assess(request: HttpRequest, pk: int) -> HttpResponse:
         framework=ladders.NefPrinciple,
         initial={"date": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_principles(project=project, by=user_of(request), **form.values())
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Assessment saved.")
-            return redirect("participation:principles", pk=project.pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.record_principles(project=project, by=user_of(request), **form.values()),
+        done="Assessment saved.",
+        next_url=reverse("participation:principles", args=[project.pk]),
+    ):
+        return response
     return render(
         request,
         "participation/team/assessment_form.html",
@@ -399,16 +405,16 @@ def capabilities_assess(request: HttpRequest, pk: int) -> HttpResponse:
         framework=ladders.Capability,
         initial={"date": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_capabilities(
-                organisation=project.organisation, by=user_of(request), **form.values()
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Assessment saved.")
-            return redirect("participation:capabilities", pk=project.pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.record_capabilities(
+            organisation=project.organisation, by=user_of(request), **form.values()
+        ),
+        done="Assessment saved.",
+        next_url=reverse("participation:capabilities", args=[project.pk]),
+    ):
+        return response
     return render(
         request,
         "participation/team/assessment_form.html",

@@ -14,6 +14,7 @@ from coproduce.web.accounts.forms import SignUpForm
 from coproduce.web.accounts.models import User
 from coproduce.web.audit import selectors as audit_selectors
 from coproduce.web.errors import ActionError
+from coproduce.web.forms import save_or_show
 
 from . import actions, selectors
 from .forms import InviteForm, OrganisationForm, ProjectForm, RoleForm
@@ -59,21 +60,21 @@ def project_create(request: HttpRequest) -> HttpResponse:
     if not organisations.exists():
         raise PermissionDenied("Only organisation admins can start projects.")
     form = ProjectForm(request.POST or None, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = actions.create_project(
-                organisation=form.cleaned_data["organisation"],
-                title=form.cleaned_data["title"],
-                service=form.cleaned_data["service"],
-                description=form.cleaned_data["description"],
-                status=form.cleaned_data["status"],
-                by=user,
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, f"Project “{project.title}” created.")
-            return redirect("projects:detail", pk=project.pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.create_project(
+            organisation=form.cleaned_data["organisation"],
+            title=form.cleaned_data["title"],
+            service=form.cleaned_data["service"],
+            description=form.cleaned_data["description"],
+            status=form.cleaned_data["status"],
+            by=user,
+        ),
+        done=lambda project: f"Project “{project.title}” created.",
+        next_url=lambda project: reverse("projects:detail", args=[project.pk]),
+    ):
+        return response
     return render(request, "projects/form.html", {"form": form, "project": None})
 
 
@@ -105,14 +106,14 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "status": project.status,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_project(project=project, by=_user(request), **form.cleaned_data)
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Project details saved.")
-            return redirect("projects:detail", pk=project.pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.update_project(project=project, by=_user(request), **form.cleaned_data),
+        done="Project details saved.",
+        next_url=reverse("projects:detail", args=[project.pk]),
+    ):
+        return response
     return render(request, "projects/form.html", {"form": form, "project": project})
 
 
@@ -192,16 +193,17 @@ def member(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     project = _facilitated_project(request, pk)
     membership = selectors.membership_for_facilitator(project=project, pk=member_pk)
     form = RoleForm(request.POST or None, initial={"role": membership.role})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.change_member_role(
-                membership=membership, role=form.cleaned_data["role"], by=_user(request)
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
-            return redirect("projects:members", pk=project.pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.change_member_role(
+            membership=membership, role=form.cleaned_data["role"], by=_user(request)
+        ),
+        # Called after the change, so it names the new role.
+        done=lambda _: f"{membership.user} is now {membership.get_role_display()}.",
+        next_url=reverse("projects:members", args=[project.pk]),
+    ):
+        return response
     return render(
         request,
         "projects/member.html",
@@ -246,17 +248,16 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     if not user.is_staff:
         raise PermissionDenied("Only site staff can create organisations.")
     form = OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = actions.create_organisation(by=user, **form.cleaned_data)
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(
-                request,
-                f"{organisation.name} created. You are its admin and can start projects in it.",
-            )
-            return redirect("projects:list")
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.create_organisation(by=user, **form.cleaned_data),
+        done=lambda organisation: (
+            f"{organisation.name} created. You are its admin and can start projects in it."
+        ),
+        next_url="projects:list",
+    ):
+        return response
     return render(request, "projects/organisation_form.html", {"form": form})
 
 

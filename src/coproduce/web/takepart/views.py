@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from coproduce.web.accounts.models import User
 from coproduce.web.errors import ActionError, NotAllowed
+from coproduce.web.forms import save_or_show
 from coproduce.web.projects.models import Project
 
 from . import actions, ratelimit, registry, selectors
@@ -184,14 +185,14 @@ def home(request: HttpRequest, pk: int) -> HttpResponse:
 def pseudonym(request: HttpRequest, pk: int) -> HttpResponse:
     voter: Voter = request.voter  # type: ignore[attr-defined]
     form = PseudonymForm(request.POST or None, initial={"pseudonym": voter.pseudonym})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.set_pseudonym(voter=voter, pseudonym=form.cleaned_data["pseudonym"])
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Your name has been saved.")
-            return redirect("takepart:home", pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.set_pseudonym(voter=voter, pseudonym=form.cleaned_data["pseudonym"]),
+        done="Your name has been saved.",
+        next_url=reverse("takepart:home", args=[pk]),
+    ):
+        return response
     return render(request, "takepart/pseudonym.html", {"form": form, "voter": voter})
 
 
@@ -300,16 +301,14 @@ def link_revoke(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
 def code_new(request: HttpRequest, pk: int) -> HttpResponse:
     project = _managing(request, pk)
     form = EventCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event_code = actions.create_event_code(
-                project=project, by=_user(request), **form.cleaned_data
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, f"Event code {event_code.code} is ready.")
-            return redirect("takepart:manage", pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.create_event_code(project=project, by=_user(request), **form.cleaned_data),
+        done=lambda event_code: f"Event code {event_code.code} is ready.",
+        next_url=reverse("takepart:manage", args=[pk]),
+    ):
+        return response
     return render(
         request,
         "takepart/form.html",
@@ -338,14 +337,14 @@ def code_close(request: HttpRequest, pk: int, code_pk: int) -> HttpResponse:
 def assisted_new(request: HttpRequest, pk: int) -> HttpResponse:
     project = _managing(request, pk)
     form = AssistedForm(request.POST or None, project=project)
-    if request.method == "POST" and form.is_valid():
-        try:
-            voter = actions.assisted_voter(project=project, by=_user(request), **form.cleaned_data)
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, f"Seat recorded for {voter}.")
-            return redirect("takepart:manage", pk)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.assisted_voter(project=project, by=_user(request), **form.cleaned_data),
+        done=lambda voter: f"Seat recorded for {voter}.",
+        next_url=reverse("takepart:manage", args=[pk]),
+    ):
+        return response
     return render(
         request,
         "takepart/form.html",

@@ -25,6 +25,7 @@ from coproduce.participation.payments import spreadsheet_safe
 from coproduce.web.accounts.models import User
 from coproduce.web.errors import ActionError
 from coproduce.web.experience.models import Comment
+from coproduce.web.forms import save_or_show
 from coproduce.web.jobs.models import Job, JobStatus
 from coproduce.web.projects import selectors as project_selectors
 from coproduce.web.projects.models import Project
@@ -128,20 +129,24 @@ def find(request: HttpRequest, pk: int) -> HttpResponse:
     project = edited_project(request, pk)
     has_themes = selectors.themes_of(project=project).exists()
     form = FindForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def start() -> Job:
         keep = form.cleaned_data["keep_edited"]
-        try:
-            job = actions.start_theming(
-                project=project,
-                by=user_of(request),
-                keep_edited=True if keep in (None, "") else bool(keep),
-                k=form.cleaned_data["k"],
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Finding themes has started.")
-            return redirect(reverse("themes:list", args=[pk]) + f"#job-{job.pk}")
+        return actions.start_theming(
+            project=project,
+            by=user_of(request),
+            keep_edited=True if keep in (None, "") else bool(keep),
+            k=form.cleaned_data["k"],
+        )
+
+    if response := save_or_show(
+        request,
+        form,
+        start,
+        done="Finding themes has started.",
+        next_url=lambda job: reverse("themes:list", args=[pk]) + f"#job-{job.pk}",
+    ):
+        return response
     return render(
         request,
         "themes/find.html",
@@ -189,14 +194,14 @@ def rename(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     form = RenameForm(
         request.POST or None, initial={"label": theme.label, "description": theme.description}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.rename_theme(theme=theme, by=user_of(request), **form.cleaned_data)
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Theme renamed.")
-            return redirect(_theme_url(project, theme))
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.rename_theme(theme=theme, by=user_of(request), **form.cleaned_data),
+        done="Theme renamed.",
+        next_url=_theme_url(project, theme),
+    ):
+        return response
     return render(request, "themes/rename.html", _context(request, project, form=form, theme=theme))
 
 
@@ -447,16 +452,16 @@ def comment_labels(request: HttpRequest, pk: int, comment_pk: int) -> HttpRespon
         names=names,
         initial={"labels": list(current.values_list("label", flat=True))},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.set_hand_labels(
-                comment=comment, labels=form.cleaned_data["labels"], by=user_of(request)
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Labels saved.")
-            return redirect(reverse("themes:own_labels", args=[pk]) + f"#comment-{comment.pk}")
+    if response := save_or_show(
+        request,
+        form,
+        lambda: actions.set_hand_labels(
+            comment=comment, labels=form.cleaned_data["labels"], by=user_of(request)
+        ),
+        done="Labels saved.",
+        next_url=reverse("themes:own_labels", args=[pk]) + f"#comment-{comment.pk}",
+    ):
+        return response
     return render(
         request,
         "themes/comment_labels.html",
