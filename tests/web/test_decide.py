@@ -542,8 +542,11 @@ def test_recording_the_outcome_logs_what_the_group_said_once(team) -> None:
     actions.close_decision(decision=decision, by=team["fac"])
     client = signed_in(team["fac"])
     url = reverse("decide:outcome", args=[team["project"].pk, decision.pk])
-    response = client.post(url, {"outcome": "Start with parking", "new_change_idea": "Parking"})
-    assert response.status_code == 302
+    response = client.post(
+        url, {"outcome": "Start with parking", "new_change_idea": "Parking"}, follow=True
+    )
+    assert response.redirect_chain[-1][1] == 302
+    assert "Outcome recorded and added to the influence log." in response.content.decode()
     decision.refresh_from_db()
     contribution = Contribution.objects.get(project=team["project"])
     assert decision.contribution == contribution

@@ -139,3 +139,25 @@ def test_other_errors_are_not_swallowed() -> None:
     with pytest.raises(PermissionDenied):
         save_or_show(request, form, save, done="Done.", next_url="/next/")
     assert _flashed(request) == []
+
+
+def test_a_refused_field_is_marked_in_error_like_an_invalid_one() -> None:
+    """The input points at its error message and has the error style (NHS.UK error pattern),
+    whether the error came from validation or from the action's refusal."""
+    refused = TitleForm({"title": "Taken"})
+    save_or_show(
+        _request("POST", {"title": "Taken"}),
+        refused,
+        Recorder(error=ActionError("That title is taken", field="title")),
+        done="Done.",
+        next_url="/next/",
+    )
+    invalid = TitleForm({"title": "x" * 21})
+    assert not invalid.is_valid()
+    for form in (refused, invalid):
+        html = str(form["title"])
+        assert 'aria-describedby="id_title-error"' in html
+        assert "nhsuk-input--error" in html
+    # Marking twice does not repeat the class.
+    refused.add_action_error(ActionError("Still taken", field="title"))
+    assert str(refused["title"]).count("nhsuk-input--error") == 1

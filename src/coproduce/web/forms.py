@@ -49,27 +49,36 @@ class NhsFormMixin:
         super().full_clean()  # type: ignore[misc]
         errors: dict[str, Any] = self.errors  # type: ignore[attr-defined]
         for name in errors:
-            if name not in self.fields:
-                continue
-            widget = self.fields[name].widget
-            described = [f"id_{name}-error"]
-            if self.fields[name].help_text:
-                described.insert(0, f"id_{name}-hint")
-            widget.attrs["aria-describedby"] = " ".join(described)
-            if isinstance(widget, forms.Textarea):
-                error_class = "nhsuk-textarea--error"
-            elif isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
-                error_class = "nhsuk-select--error"
-            elif isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
-                continue
-            else:
-                error_class = "nhsuk-input--error"
-            widget.attrs["class"] = widget.attrs.get("class", "") + " " + error_class
+            self._mark_error(name)
+
+    def _mark_error(self, name: str | None) -> None:
+        """Point the field's input at its error message and give it the error style."""
+        if name is None or name not in self.fields:
+            return
+        field = self.fields[name]
+        widget = field.widget
+        described = [f"id_{name}-error"]
+        if field.help_text:
+            described.insert(0, f"id_{name}-hint")
+        widget.attrs["aria-describedby"] = " ".join(described)
+        if isinstance(widget, forms.Textarea):
+            error_class = "nhsuk-textarea--error"
+        elif isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
+            error_class = "nhsuk-select--error"
+        elif isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
+            return
+        else:
+            error_class = "nhsuk-input--error"
+        classes = widget.attrs.get("class", "").split()
+        if error_class not in classes:
+            widget.attrs["class"] = " ".join([*classes, error_class])
 
     def add_action_error(self, error: ActionError) -> None:
-        """Show an action's refusal against its field, or above the form."""
+        """Show an action's refusal against its field (marked as in error, as a validation
+        error would be), or above the form."""
         field = error.field if error.field in self.fields else None
         self.add_error(field, error.message)  # type: ignore[attr-defined]
+        self._mark_error(field)
 
 
 class NhsForm(NhsFormMixin, forms.Form):

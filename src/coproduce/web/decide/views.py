@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coproduce.web.errors import ActionError
+from coproduce.web.forms import save_or_show
 from coproduce.web.participation.models import Outcome as InfluenceOutcome
 from coproduce.web.participation.views import project_of, user_of
 from coproduce.web.projects.models import Project
@@ -26,7 +27,7 @@ from coproduce.web.takepart.views import require_voter
 
 from . import actions, selectors
 from .forms import DecisionForm, OutcomeForm, ResponseForm
-from .models import Kind, Response
+from .models import GroupDecision, Kind, Response
 
 
 def _managing(request: HttpRequest, pk: int) -> Project:
@@ -62,25 +63,29 @@ def index(request: HttpRequest, pk: int) -> HttpResponse:
 def create(request: HttpRequest, pk: int) -> HttpResponse:
     project = _managing(request, pk)
     form = DecisionForm(request.POST or None, project=project)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> GroupDecision:
         data = form.cleaned_data
-        try:
-            decision = actions.create_decision(
-                project=project,
-                question=data["question"],
-                details=data["details"],
-                kind=data["kind"],
-                options=form.option_lines(),
-                dots=data["dots"] or 3,
-                score_max=data["score_max"] or 5,
-                group=data["group"],
-                by=user_of(request),
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Decision opened: people can respond now.")
-            return redirect(_detail_url(project.pk, decision.pk))
+        return actions.create_decision(
+            project=project,
+            question=data["question"],
+            details=data["details"],
+            kind=data["kind"],
+            options=form.option_lines(),
+            dots=data["dots"] or 3,
+            score_max=data["score_max"] or 5,
+            group=data["group"],
+            by=user_of(request),
+        )
+
+    if response := save_or_show(
+        request,
+        form,
+        save,
+        done="Decision opened: people can respond now.",
+        next_url=lambda decision: _detail_url(project.pk, decision.pk),
+    ):
+        return response
     return render(request, "decide/form.html", _context(request, project, form=form))
 
 
@@ -146,6 +151,15 @@ def resolve(request: HttpRequest, pk: int, decision_pk: int, response_pk: int) -
     return redirect(_detail_url(project.pk, decision.pk))
 
 
+def _outcome_message(decision: GroupDecision) -> str:
+    if decision.contribution_id is None:
+        return (
+            "Outcome recorded. Nobody who responded has a participation record with consent "
+            "to take part, so it is not in the influence log."
+        )
+    return "Outcome recorded and added to the influence log."
+
+
 @login_required
 def outcome(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
     project = _managing(request, pk)
@@ -158,22 +172,26 @@ def outcome(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
         else InfluenceOutcome.CHANGED,
     }
     form = OutcomeForm(request.POST or None, project=project, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> GroupDecision:
         data = form.cleaned_data
-        try:
-            actions.record_outcome(
-                decision=decision,
-                outcome=data["outcome"],
-                change_idea=data["change_idea"],
-                new_change_idea=data["new_change_idea"],
-                influence_outcome=data["influence_outcome"] or InfluenceOutcome.CHANGED,
-                by=user_of(request),
-            )
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, "Outcome recorded and added to the influence log.")
-            return redirect(_detail_url(project.pk, decision.pk))
+        return actions.record_outcome(
+            decision=decision,
+            outcome=data["outcome"],
+            change_idea=data["change_idea"],
+            new_change_idea=data["new_change_idea"],
+            influence_outcome=data["influence_outcome"] or InfluenceOutcome.CHANGED,
+            by=user_of(request),
+        )
+
+    if response := save_or_show(
+        request,
+        form,
+        save,
+        done=_outcome_message,
+        next_url=_detail_url(project.pk, decision.pk),
+    ):
+        return response
     return render(
         request,
         "decide/outcome.html",

@@ -22,6 +22,7 @@ from coproduce import kano
 from coproduce.participation.suppression import SUPPRESSION_NOTE, THRESHOLD
 from coproduce.web.accounts.models import User
 from coproduce.web.errors import ActionError
+from coproduce.web.forms import save_or_show
 from coproduce.web.participation.views import project_of, user_of
 from coproduce.web.projects.models import Project
 from coproduce.web.takepart.views import require_voter
@@ -71,14 +72,8 @@ def _form_page(
     intro: str = "",
     caption: str = "",
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save()
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, done)
-            return redirect(next_url(saved) if callable(next_url) else next_url)
+    if response := save_or_show(request, form, save, done=done, next_url=next_url):
+        return response
     return render(
         request,
         FORM_TEMPLATE,
@@ -212,14 +207,14 @@ def _confirm_delete(
     cancel: str,
 ) -> HttpResponse:
     form = ConfirmDeleteForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            delete(bool(form.cleaned_data.get("confirm")))
-        except ActionError as error:
-            form.add_action_error(error)
-        else:
-            messages.success(request, done)
-            return redirect(next_url)
+    if response := save_or_show(
+        request,
+        form,
+        lambda: delete(bool(form.cleaned_data.get("confirm"))),
+        done=done,
+        next_url=next_url,
+    ):
+        return response
     return render(
         request,
         "kanosurvey/confirm.html",
