@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -121,6 +122,10 @@ def run_one(args: argparse.Namespace, db: str, processes: int, threads: int) -> 
         env.pop("DATABASE_URL", None)
     elif "DATABASE_URL" not in env:
         raise SystemExit("vote_load: PostgreSQL needs DATABASE_URL (run with --db postgresql)")
+    else:  # each server layout starts from an empty database, as SQLite's does
+        env["DATABASE_URL"] = _fresh_database(
+            env["DATABASE_URL"], f"vote_load_{processes}x{threads}"
+        )
     (work / "data").mkdir()
     server = None
     try:
@@ -318,6 +323,17 @@ def main(argv: list[str] | None = None) -> int:
             )
             status |= 0 if r["lost"] == 0 else 1
     return status
+
+
+def _fresh_database(url: str, name: str) -> str:
+    """An empty database ``name`` on the server of ``url`` (dropped first if it exists)."""
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
 
 
 def _servers(text: str) -> list[tuple[int, int]]:
