@@ -76,7 +76,7 @@ bench-feedback: install-dev ## feedback classification and sentiment: macro-F1 (
 bench-deliberation: install-dev ## opinion groups, consensus and bridging for 10,000 x 1,000 votes against red-dwarf (issue 7)
 	$(BIN)/python benchmarks/deliberation_bench.py $(BENCH_DELIBERATION_ARGS)
 
-bench-votes: install-dev system-deps ## vote submissions under load (wrk) on SQLite and PostgreSQL, lost votes counted (issue 7)
+bench-votes: install-dev system-deps ## vote submissions under load (wrk), SQLite and PostgreSQL, one process vs serve --processes 2, lost votes counted (issue 7)
 	@command -v wrk >/dev/null || { echo "bench-votes needs wrk: sudo apt-get install wrk"; exit 1; }
 	$(BIN)/python benchmarks/vote_load.py $(BENCH_VOTES_ARGS)
 
