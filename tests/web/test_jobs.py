@@ -196,7 +196,7 @@ def test_the_worker_command_refuses_the_immediate_backend(
     settings: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     settings.TASKS = IMMEDIATE
-    assert worker_command.run(argparse.Namespace(batch=True, interval=0.0)) == 2
+    assert worker_command.run(argparse.Namespace(batch=True, interval=0.0, for_serve=False)) == 2
     assert "COPRODUCE_TASKS_BACKEND" in capsys.readouterr().err
 
 
@@ -366,7 +366,7 @@ def test_cancelling_a_waiting_job_means_it_never_runs(
     job.refresh_from_db()
     assert job.status == JobStatus.CANCELLED
 
-    worker_command.run(argparse.Namespace(batch=True, interval=0.0))
+    worker_command.run(argparse.Namespace(batch=True, interval=0.0, for_serve=False))
     job.refresh_from_db()
     assert job.status == JobStatus.CANCELLED
     assert job.result == {}
