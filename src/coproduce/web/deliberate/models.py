@@ -112,7 +112,7 @@ class Vote(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["conversation", "statement", "voter"]
+        ordering = ["conversation_id", "statement_id", "voter_id"]  # ids: no joins to order by
         constraints = [
             models.UniqueConstraint(fields=["voter", "statement"], name="deliberate_one_vote"),
             models.CheckConstraint(

@@ -188,6 +188,7 @@ def voters_by_constituency(*, conversation: Conversation) -> dict[str, int]:
     """How many voters of each constituency have voted, in constituency order."""
     rows = dict(
         Vote.objects.filter(conversation=conversation)
+        .order_by()
         .values_list("voter__constituency")
         .annotate(n=Count("voter", distinct=True))
         .values_list("voter__constituency", "n")
@@ -362,6 +363,7 @@ def results(*, conversation: Conversation, document: dict[str, Any]) -> Results:
     tallies: dict[int, dict[int, int]] = {}
     for sid, value, n in (
         Vote.objects.filter(conversation=conversation)
+        .order_by()
         .values_list("statement_id", "value")
         .annotate(n=Count("pk"))
         .values_list("statement_id", "value", "n")
