@@ -182,6 +182,7 @@ def theme_summary(
     counts: dict[int, dict[str, int]] = {}
     for row in (
         CommentTheme.objects.filter(comment__in=visible, theme__project=project)
+        .order_by()  # no default ordering: it would join the project table into the count
         .values("theme_id")
         .annotate(size=Count("pk"), **_sentiment_counts("comment__"))
     ):
@@ -293,6 +294,7 @@ def label_summary(
     visible = visible_comments(user=user, project=project)
     rows = (
         CommentLabel.objects.filter(comment__in=visible, scheme=scheme, source=source)
+        .order_by()  # no default ordering: it would join every comment into the count
         .values("label")
         .annotate(size=Count("pk"), **_sentiment_counts("comment__"))
     )
@@ -356,6 +358,7 @@ def hand_label_counts(*, project: Project) -> dict[str, int]:
         CommentLabel.objects.filter(
             comment__project=project, scheme=Scheme.PROJECT, source=LabelSource.HAND
         )
+        .order_by()
         .values("label")
         .annotate(n=Count("pk"))
     ):
