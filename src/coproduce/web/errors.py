@@ -18,3 +18,15 @@ class ActionError(Exception):
 
 class NotAllowed(ActionError):
     """The actor may see the object but lacks the role this change needs."""
+
+
+def clean_text(value: object, *, field: str, required: str | None = None, limit: int = 0) -> str:
+    """``value`` stripped (anything not a string counts as empty), refused with
+    :class:`ActionError` on ``field`` when ``required`` (the message) and empty, or when longer
+    than ``limit`` characters (0: no limit)."""
+    text = value.strip() if isinstance(value, str) else ""
+    if required and not text:
+        raise ActionError(required, field=field)
+    if limit and len(text) > limit:
+        raise ActionError(f"This must be {limit:,} characters or fewer", field=field)
+    return text

@@ -23,7 +23,7 @@ from coproduce.experience import ebcd as core
 from coproduce.experience.redact import redact
 from coproduce.web.accounts.models import User
 from coproduce.web.audit import actions as audit
-from coproduce.web.errors import ActionError, NotAllowed
+from coproduce.web.errors import ActionError, NotAllowed, clean_text
 from coproduce.web.experience import actions as experience_actions
 from coproduce.web.experience.models import Comment, Consent, FeedbackBatch, Source
 from coproduce.web.improvement import actions as improvement_actions
@@ -81,15 +81,6 @@ def _require_recorder(*, project: Project, user: User) -> None:
 def _require_facilitator(*, project: Project, user: User) -> None:
     if not selectors.can_manage(project=project, user=user):
         raise NotAllowed("Only the project's facilitators can do this.")
-
-
-def _text(value: object, *, field: str, required: str | None = None, limit: int = 0) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
-        raise ActionError(required, field=field)
-    if limit and len(text) > limit:
-        raise ActionError(f"This must be {limit:,} characters or fewer", field=field)
-    return text
 
 
 def _date(value: object, *, field: str, required: str | None = None) -> dt.date | None:
@@ -226,7 +217,7 @@ def update_step(
     _not_future(done, field="done_on", what="a stage was done")
     step.planned_on = _date(planned_on, field="planned_on")
     step.done_on = done
-    step.outputs = _text(outputs, field="outputs", limit=MAX_NOTES)
+    step.outputs = clean_text(outputs, field="outputs", limit=MAX_NOTES)
     _touch(step)
     step.save()
     _record(
@@ -253,8 +244,8 @@ def record_celebration(
     _require_facilitator(project=ebcd.project, user=by)
     when = _date(celebrated_on, field="celebrated_on")
     ebcd.celebrated_on = when
-    ebcd.what_changed = _text(what_changed, field="what_changed", limit=MAX_NOTES)
-    ebcd.what_next = _text(what_next, field="what_next", limit=MAX_NOTES)
+    ebcd.what_changed = clean_text(what_changed, field="what_changed", limit=MAX_NOTES)
+    ebcd.what_next = clean_text(what_next, field="what_next", limit=MAX_NOTES)
     _touch(ebcd)
     ebcd.save()
     if when is not None and when <= timezone.localdate():
@@ -284,7 +275,7 @@ def _clean_interview(
     when = _date(date, field="date")
     _not_future(when, field="date", what="of an interview held")
     return {
-        "label": _text(
+        "label": clean_text(
             label, field="label", required="Enter a label, for example Patient A", limit=100
         ),
         "role": role,
@@ -430,7 +421,7 @@ def save_transcript(*, interview: Interview, text: str, by: User) -> Interview:
     """Store the transcript, redacted first (identifiers replaced by tags)."""
     _require_facilitator(project=interview.ebcd.project, user=by)
     _require_consent(interview, field="transcript", what="a transcript")
-    raw = _text(text, field="transcript", limit=MAX_TRANSCRIPT)
+    raw = clean_text(text, field="transcript", limit=MAX_TRANSCRIPT)
     result = redact(raw) if raw else None
     interview.transcript = result.text if result else ""
     interview.transcript_redactions = len(result.spans) if result else 0
@@ -466,7 +457,7 @@ def _clean_clip(
         raise ActionError("The clip must start before it ends", field="end")
     _check_touchpoint(interview.ebcd, touchpoint, "touchpoint")
     return {
-        "media": _text(
+        "media": clean_text(
             media,
             field="media",
             required="Enter the media file's path or link",
@@ -474,7 +465,7 @@ def _clean_clip(
         ),
         "start_seconds": start_seconds,
         "end_seconds": end_seconds,
-        "description": _text(
+        "description": clean_text(
             description, field="description", required="Describe the clip", limit=300
         ),
         "touchpoint": touchpoint,
@@ -683,7 +674,7 @@ def save_event(
         raise ActionError("Choose one of this project's activities", field="activity")
     values = {
         "date": _date(date, field="date"),
-        "notes": _text(notes, field="notes", limit=MAX_NOTES),
+        "notes": clean_text(notes, field="notes", limit=MAX_NOTES),
         "activity": activity,
     }
     event = Event.objects.filter(ebcd=ebcd, kind=kind).first()
@@ -777,8 +768,8 @@ def _clean_priority(
 ) -> dict[str, Any]:
     _check_touchpoint(ebcd, touchpoint, "touchpoint")
     return {
-        "title": _text(title, field="title", required="Enter the priority", limit=200),
-        "description": _text(description, field="description", limit=MAX_NOTES),
+        "title": clean_text(title, field="title", required="Enter the priority", limit=200),
+        "description": clean_text(description, field="description", limit=MAX_NOTES),
         "touchpoint": touchpoint,
     }
 
@@ -949,9 +940,9 @@ def _clean_group(
         raise ActionError("Choose this project's participants", field="members")
     return (
         {
-            "name": _text(name, field="name", required="Enter the group's name", limit=200),
+            "name": clean_text(name, field="name", required="Enter the group's name", limit=200),
             "priority": priority,
-            "notes": _text(notes, field="notes", limit=MAX_NOTES),
+            "notes": clean_text(notes, field="notes", limit=MAX_NOTES),
         },
         people,
     )
@@ -1043,10 +1034,10 @@ def _clean_action(
     done = _date(done_on, field="done_on")
     _not_future(done, field="done_on", what="an action was done")
     return {
-        "description": _text(
+        "description": clean_text(
             description, field="description", required="Describe the action", limit=300
         ),
-        "owner": _text(owner, field="owner", limit=150),
+        "owner": clean_text(owner, field="owner", limit=150),
         "due_on": _date(due_on, field="due_on"),
         "done_on": done,
         "change_idea": change_idea,

@@ -23,7 +23,7 @@ from coproduce.experience import journey as core
 from coproduce.experience.redact import redact
 from coproduce.web.accounts.models import User
 from coproduce.web.audit import actions as audit
-from coproduce.web.errors import ActionError, NotAllowed
+from coproduce.web.errors import ActionError, NotAllowed, clean_text
 from coproduce.web.experience.models import Comment
 from coproduce.web.projects.models import Project
 from coproduce.web.themes.models import Theme
@@ -55,15 +55,6 @@ def _require_recorder(*, project: Project, user: User) -> None:
 def _require_facilitator(*, project: Project, user: User) -> None:
     if not selectors.can_manage(project=project, user=user):
         raise NotAllowed("Only the project's facilitators can delete from a journey.")
-
-
-def _text(value: object, *, field: str, required: str | None = None, limit: int = 0) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
-        raise ActionError(required, field=field)
-    if limit and len(text) > limit:
-        raise ActionError(f"This must be {limit} characters or fewer", field=field)
-    return text
 
 
 def _whole(value: object, *, field: str, name: str) -> int:
@@ -160,9 +151,11 @@ def _clean_journey(
     *, project: Project, title: object, pathway: object, description: object, pk: int | None
 ) -> dict[str, str]:
     values = {
-        "title": _text(title, field="title", required="Enter a title for the journey", limit=200),
-        "pathway": _text(pathway, field="pathway", limit=200),
-        "description": _text(description, field="description", limit=5000),
+        "title": clean_text(
+            title, field="title", required="Enter a title for the journey", limit=200
+        ),
+        "pathway": clean_text(pathway, field="pathway", limit=200),
+        "description": clean_text(description, field="description", limit=5000),
     }
     clash = Journey.objects.filter(project=project, title=values["title"])
     if pk is not None:
@@ -241,8 +234,8 @@ def add_stage(*, journey: Journey, name: object, description: object = "", by: U
     stage = Stage.objects.create(
         journey=journey,
         position=_next_position(Stage.objects.filter(journey=journey)),
-        name=_text(name, field="name", required="Enter the name of the stage", limit=200),
-        description=_text(description, field="description", limit=5000),
+        name=clean_text(name, field="name", required="Enter the name of the stage", limit=200),
+        description=clean_text(description, field="description", limit=5000),
     )
     audit.record(
         action="journeys.stage.create",
@@ -258,8 +251,8 @@ def add_stage(*, journey: Journey, name: object, description: object = "", by: U
 def update_stage(*, stage: Stage, name: object, description: object = "", by: User) -> Stage:
     project = _project_of_journey(stage.journey)
     _require_recorder(project=project, user=by)
-    stage.name = _text(name, field="name", required="Enter the name of the stage", limit=200)
-    stage.description = _text(description, field="description", limit=5000)
+    stage.name = clean_text(name, field="name", required="Enter the name of the stage", limit=200)
+    stage.description = clean_text(description, field="description", limit=5000)
     stage.save()
     audit.record(
         action="journeys.stage.update",
@@ -293,9 +286,9 @@ def set_stage_agency(
         )
     stage.patient_agency = patient
     stage.professional_agency = professional
-    stage.agency_note = _text(agency_note, field="agency_note", limit=2000)
+    stage.agency_note = clean_text(agency_note, field="agency_note", limit=2000)
     stage.nature = str(nature)
-    stage.nature_note = _text(nature_note, field="nature_note", limit=2000)
+    stage.nature_note = clean_text(nature_note, field="nature_note", limit=2000)
     stage.save()
     audit.record(
         action="journeys.stage.agency",
@@ -355,8 +348,8 @@ def add_touchpoint(
     touchpoint = Touchpoint.objects.create(
         stage=stage,
         position=_next_position(Touchpoint.objects.filter(stage=stage)),
-        name=_text(name, field="name", required="Enter the name of the touchpoint", limit=200),
-        description=_text(description, field="description", limit=5000),
+        name=clean_text(name, field="name", required="Enter the name of the touchpoint", limit=200),
+        description=clean_text(description, field="description", limit=5000),
         marked_hotspot=bool(marked_hotspot),
     )
     audit.record(
@@ -380,10 +373,10 @@ def update_touchpoint(
 ) -> Touchpoint:
     project = _project_of_journey(touchpoint.stage.journey)
     _require_recorder(project=project, user=by)
-    touchpoint.name = _text(
+    touchpoint.name = clean_text(
         name, field="name", required="Enter the name of the touchpoint", limit=200
     )
-    touchpoint.description = _text(description, field="description", limit=5000)
+    touchpoint.description = clean_text(description, field="description", limit=5000)
     touchpoint.marked_hotspot = bool(marked_hotspot)
     touchpoint.save()
     audit.record(
@@ -462,7 +455,7 @@ def record_emotion(
     if comment is not None and comment.project_id != project.pk:
         raise ActionError("Choose one of this project's comments", field="comment")
     words = _words(emotion_words)
-    text = _text(excerpt, field="excerpt", limit=MAX_EXCERPT)
+    text = clean_text(excerpt, field="excerpt", limit=MAX_EXCERPT)
     record = EmotionRecord.objects.create(
         touchpoint=touchpoint,
         valence=valence_value,

@@ -22,7 +22,7 @@ from coproduce.participation import payments as core_payments
 from coproduce.participation import validation as core_validation
 from coproduce.web.accounts.models import User
 from coproduce.web.audit import actions as audit
-from coproduce.web.errors import ActionError, NotAllowed
+from coproduce.web.errors import ActionError, NotAllowed, clean_text
 from coproduce.web.improvement.models import ChangeIdea, PDSACycle
 from coproduce.web.projects.models import Project
 
@@ -63,15 +63,6 @@ def _assign(obj: Any, values: dict[str, Any], *, by: User) -> list[str]:
     obj.updated_at = timezone.now()
     obj.save()
     return changed
-
-
-def _text(value: object, *, field: str, required: str | None = None, limit: int = 0) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
-        raise ActionError(required, field=field)
-    if limit and len(text) > limit:
-        raise ActionError(f"This must be {limit} characters or fewer", field=field)
-    return text
 
 
 def _date(value: object, *, field: str, message: str) -> datetime.date:
@@ -182,17 +173,17 @@ def _clean_activity(
     )
     _check_project(group, project, field="group", message="Choose one of this project's groups")
     return {
-        "title": _text(
+        "title": clean_text(
             title, field="title", required="Enter a short title for the activity", limit=200
         ),
         "kind": kind,
-        "labelled_as": _text(labelled_as, field="labelled_as", limit=200),
+        "labelled_as": clean_text(labelled_as, field="labelled_as", limit=200),
         "date": _date(date, field="date", message="Enter the date of the activity"),
         "hours": _hours(hours, field="hours"),
         "rung_planned": _rung(rung_planned, field="rung_planned", required=True),
         "rung_achieved": _rung(rung_achieved, field="rung_achieved", required=False),
         "phase": phase,
-        "notes": _text(notes, field="notes"),
+        "notes": clean_text(notes, field="notes"),
         "pdsa_cycle": pdsa_cycle,
         "group": group,
     }
@@ -476,8 +467,8 @@ def _clean_decision(
     day = _date(date, field="date", message="Enter the date of the decision")
     values = {
         "date": day,
-        "summary": _text(summary, field="summary", required="Say what was decided"),
-        "taken_by": _text(
+        "summary": clean_text(summary, field="summary", required="Say what was decided"),
+        "taken_by": clean_text(
             taken_by, field="taken_by", required="Say how it was decided, and by whom", limit=200
         ),
         "activity": activity,
@@ -634,7 +625,7 @@ def _clean_contribution(
     day = _date(date, field="date", message="Enter the date of the contribution")
     values = {
         "date": day,
-        "said": _text(said, field="said", required="Say what was said or suggested"),
+        "said": clean_text(said, field="said", required="Say what was said or suggested"),
         "activity": activity,
     }
     people = _contributors(
@@ -737,7 +728,7 @@ def respond_to_contribution(
     _require_recorder(project=project, user=by)
     if outcome not in Outcome.values:
         raise ActionError("Choose what happened to the contribution", field="outcome")
-    response = _text(response, field="response")
+    response = clean_text(response, field="response")
     if outcome == Outcome.CHANGED and not response:
         raise ActionError("Say what changed because of it", field="response")
     if outcome == Outcome.NOT_TAKEN_FORWARD and not response:

@@ -26,7 +26,7 @@ from coproduce.participation import team as core_team
 from coproduce.participation.validation import ParticipationInputError
 from coproduce.web.accounts.models import User
 from coproduce.web.audit import actions as audit
-from coproduce.web.errors import ActionError, NotAllowed
+from coproduce.web.errors import ActionError, NotAllowed, clean_text
 from coproduce.web.projects.models import Organisation, Project
 
 from . import selectors
@@ -60,15 +60,6 @@ def _require_recorder(*, project: Project, user: User) -> None:
         raise NotAllowed("Observers can see the assessments but not record them.")
 
 
-def _text(value: object, *, field: str, required: str | None = None, limit: int = 0) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
-        raise ActionError(required, field=field)
-    if limit and len(text) > limit:
-        raise ActionError(f"This must be {limit} characters or fewer", field=field)
-    return text
-
-
 def _past_date(value: object, *, field: str, what: str) -> datetime.date:
     if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
         raise ActionError(f"Enter {what}", field=field)
@@ -88,7 +79,7 @@ def _clean_group(
     purpose: object,
     members: Iterable[Participant | int],
 ) -> tuple[dict[str, Any], list[Participant]]:
-    clean_name = _text(name, field="name", required="Enter the name of the group", limit=150)
+    clean_name = clean_text(name, field="name", required="Enter the name of the group", limit=150)
     same = Group.objects.filter(project=project, name__iexact=clean_name)
     if group is not None:
         same = same.exclude(pk=group.pk)
@@ -101,7 +92,7 @@ def _clean_group(
             "Choose the group's members from this project's participants", field="members"
         )
     return (
-        {"name": clean_name, "purpose": _text(purpose, field="purpose", limit=300)},
+        {"name": clean_name, "purpose": clean_text(purpose, field="purpose", limit=300)},
         [known[pk] for pk in ids],
     )
 
@@ -211,7 +202,7 @@ def log_stage(
         group=group,
         date=_past_date(date, field="date", what="the date"),
         stage=stage,
-        note=_text(note, field="note", limit=300),
+        note=clean_text(note, field="note", limit=300),
         recorded_by=by,
     )
     audit.record(
@@ -353,7 +344,7 @@ def _clean_assessment(
             clean_scores[key] = value
     clean_evidence: dict[str, str] = {}
     for key, value in evidence.items():
-        text = _text(value, field=f"evidence_{key}", limit=EVIDENCE_LIMIT)
+        text = clean_text(value, field=f"evidence_{key}", limit=EVIDENCE_LIMIT)
         if text:
             clean_evidence[key] = text
     try:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from coproduce.experience import themes as core
 from coproduce.web.accounts.models import User
 from coproduce.web.audit import actions as audit
-from coproduce.web.errors import ActionError, NotAllowed
+from coproduce.web.errors import ActionError, NotAllowed, clean_text
 from coproduce.web.experience.models import Comment, FeedbackBatch
 from coproduce.web.jobs import actions as jobs
 from coproduce.web.jobs.models import Job
@@ -54,15 +54,6 @@ FACILITATORS_ONLY = "Only the project's facilitators can do this."
 def require_editor(*, project: Project, user: User | None) -> None:
     if user is None or not selectors.can_edit(project=project, user=user):
         raise NotAllowed(FACILITATORS_ONLY)
-
-
-def _text(value: object, *, field: str, required: str | None = None, limit: int = 0) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
-        raise ActionError(required, field=field)
-    if limit and len(text) > limit:
-        raise ActionError(f"This must be {limit} characters or fewer", field=field)
-    return text
 
 
 def _enqueue(
@@ -219,8 +210,8 @@ def _touch(themes: Iterable[Theme]) -> None:
 def rename_theme(*, theme: Theme, label: str, description: str = "", by: User) -> Theme:
     """Give the theme a name (and a description) of the facilitator's."""
     require_editor(project=theme.project, user=by)
-    theme.label = _text(label, field="label", required="Enter a name for the theme", limit=200)
-    theme.description = _text(description, field="description", limit=DESCRIPTION_LIMIT)
+    theme.label = clean_text(label, field="label", required="Enter a name for the theme", limit=200)
+    theme.description = clean_text(description, field="description", limit=DESCRIPTION_LIMIT)
     theme.save(update_fields=["label", "description"])
     _touch([theme])
     audit.record(
@@ -284,7 +275,7 @@ def merge_themes(
     chosen = _themes_in(project, themes, field="themes")
     if len(chosen) < 2:
         raise ActionError("Choose at least two themes to merge", field="themes")
-    label = _text(label, field="label", limit=LABEL_LIMIT)
+    label = clean_text(label, field="label", limit=LABEL_LIMIT)
     merged = core.merge_themes(_core_themes(project, chosen), [t.pk for t in chosen], label=label)
     result = merged.themes[0]
     keep = next(t for t in chosen if t.pk == result.id)
@@ -392,7 +383,7 @@ def move_comments(
     found = set(Comment.objects.filter(project=project, pk__in=ids).values_list("pk", flat=True))
     if len(found) != len(ids):
         raise ActionError("Choose comments of this project", field="comments")
-    label = _text(new_label, field="new_label", limit=LABEL_LIMIT)
+    label = clean_text(new_label, field="new_label", limit=LABEL_LIMIT)
     if to is None and not label:
         raise ActionError("Choose a theme, or enter a name for a new theme", field="to")
     if to is not None and to.project_id != project.pk:
@@ -444,7 +435,7 @@ def delete_theme(*, theme: Theme, by: User) -> None:
 def add_project_label(*, project: Project, name: str, by: User) -> ProjectLabel:
     """Add a label to the project's own list."""
     require_editor(project=project, user=by)
-    clean = _text(name, field="name", required="Enter the label", limit=LABEL_LIMIT)
+    clean = clean_text(name, field="name", required="Enter the label", limit=LABEL_LIMIT)
     if ProjectLabel.objects.filter(project=project, name__iexact=clean).exists():
         raise ActionError("The project already has this label", field="name")
     label = ProjectLabel.objects.create(project=project, name=clean)
