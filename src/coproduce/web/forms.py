@@ -8,7 +8,7 @@ from typing import Any, Protocol, TypeVar
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from coproduce.web.errors import ActionError
 
@@ -125,3 +125,20 @@ def save_or_show(
         return None
     messages.success(request, done(saved) if callable(done) else done)
     return redirect(next_url(saved) if callable(next_url) else next_url)
+
+
+def form_page(
+    request: HttpRequest,
+    form: ActionForm,
+    save: Callable[[], T],
+    *,
+    done: str | Callable[[T], str],
+    next_url: str | Callable[[T], str],
+    template: str,
+    context: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """:func:`save_or_show`, else the page: ``template`` rendered with ``context()`` (built
+    only when the page is shown) and the form."""
+    if response := save_or_show(request, form, save, done=done, next_url=next_url):
+        return response
+    return render(request, template, {**context(), "form": form})

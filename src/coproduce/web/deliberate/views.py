@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coproduce.web.errors import ActionError
-from coproduce.web.forms import save_or_show
+from coproduce.web.forms import form_page, save_or_show
 from coproduce.web.participation.views import project_of, user_of
 from coproduce.web.projects.models import Project
 from coproduce.web.takepart.models import Voter
@@ -71,32 +71,20 @@ def _form_page(
     form: Any,
     save: Callable[[], Any],
     *,
-    heading: str,
-    button: str,
     done: str,
-    next_url: Callable[[Any], str],
-    back: str,
-    back_label: str,
-    intro: str = "",
-    template: str = "deliberate/form.html",
-    **extra: Any,
+    next_url: str | Callable[[Any], str],
+    **page: Any,
 ) -> HttpResponse:
-    if response := save_or_show(request, form, save, done=done, next_url=next_url):
-        return response
-    return render(
+    """A one-column form page of this app; ``page`` is the template's context: heading,
+    button, back, back_label and, if wanted, intro and caption."""
+    return form_page(
         request,
-        template,
-        _context(
-            request,
-            project,
-            form=form,
-            heading=heading,
-            button=button,
-            back=back,
-            back_label=back_label,
-            intro=intro,
-            **extra,
-        ),
+        form,
+        save,
+        done=done,
+        next_url=next_url,
+        template="deliberate/form.html",
+        context=lambda: _context(request, project, **page),
     )
 
 

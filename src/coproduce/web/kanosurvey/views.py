@@ -22,7 +22,7 @@ from coproduce import kano
 from coproduce.participation.suppression import SUPPRESSION_NOTE, THRESHOLD
 from coproduce.web.accounts.models import User
 from coproduce.web.errors import ActionError
-from coproduce.web.forms import save_or_show
+from coproduce.web.forms import form_page, save_or_show
 from coproduce.web.participation.views import project_of, user_of
 from coproduce.web.projects.models import Project
 from coproduce.web.takepart.views import require_voter
@@ -63,31 +63,20 @@ def _form_page(
     form: Any,
     save: Callable[[], Any],
     *,
-    heading: str,
-    button: str,
     done: str,
     next_url: str | Callable[[Any], str],
-    back: str,
-    back_label: str,
-    intro: str = "",
-    caption: str = "",
+    **page: Any,
 ) -> HttpResponse:
-    if response := save_or_show(request, form, save, done=done, next_url=next_url):
-        return response
-    return render(
+    """A one-column form page of this app; ``page`` is the template's context: heading,
+    button, back, back_label and, if wanted, intro and caption."""
+    return form_page(
         request,
-        FORM_TEMPLATE,
-        _context(
-            request,
-            project,
-            form=form,
-            heading=heading,
-            button=button,
-            back=back,
-            back_label=back_label,
-            intro=intro,
-            caption=caption,
-        ),
+        form,
+        save,
+        done=done,
+        next_url=next_url,
+        template=FORM_TEMPLATE,
+        context=lambda: _context(request, project, **page),
     )
 
 
